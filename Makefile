@@ -1,0 +1,51 @@
+# Practica: `make run` serves the demo, `make test` runs every check. Targets are idempotent.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export PRACTICA_HOME := $(CURDIR)
+
+.PHONY: run test lint bench install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/practica migrate --quiet
+	$(BIN)/practica demo
+	@$(BIN)/python -c "from practica.demo import demo_logins, DEMO_PASSWORD; \
+	print('\nPractica is at http://$(HOST):$(PORT)/'); \
+	print('Demo log-ins (password: ' + DEMO_PASSWORD + '):'); \
+	[print(f'  {e:28} {n}') for e, n in demo_logins()]; \
+	print('  ada@northwind.example is also a site administrator (/admin/)\n')"
+	$(BIN)/practica serve --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	PRACTICA_VAR_DIR=$(CURDIR)/var/test $(BIN)/practica manage makemigrations --check --dry-run
+	$(BIN)/python tests/run.py
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+from practica.cli import main
+
+main()

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from practica.accounts import selectors, services
+from practica.accounts.forms import ProfileForm, TokenForm
+from practica.communities.selectors import communities_of
+from practica.core.forms import add_service_errors
+
+
+@login_required
+def profile(request: HttpRequest, handle: str) -> HttpResponse:
+    person = selectors.person_get(viewer=request.user, handle=handle)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "person": person,
+            "communities": communities_of(viewer=request.user, person=person),
+            "is_me": person.pk == request.user.pk,
+        },
+    )
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {
+        "name": user.name,
+        "handle": user.handle,
+        "team": user.team,
+        "manager": user.manager_id,
+        "location": user.location,
+        "bio": user.bio,
+        "expertise": ", ".join(t.name for t in user.expertise.all()),
+    }
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_profile_update(
+                user=user,
+                name=data["name"],
+                handle=data["handle"],
+                team=data["team"],
+                location=data["location"],
+                bio=data["bio"],
+                manager=data["manager"],
+                expertise=form.expertise_list(),
+                avatar=data.get("avatar"),
+                remove_avatar=data.get("remove_avatar", False),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect(user)
+    return render(
+        request, "accounts/profile_edit.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = services.token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            form = TokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "new_secret": new_secret,
+            "tokens": selectors.tokens_of(user=request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    if services.token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, "Token revoked: anything using it stops working now.")
+    return redirect("accounts:tokens")

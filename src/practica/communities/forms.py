@@ -1,0 +1,54 @@
+from django import forms
+
+from practica.communities.models import JoinPolicy, Role, Visibility
+
+
+class CommunityForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    slug = forms.CharField(
+        label="Address",
+        max_length=50,
+        required=False,
+        help_text="The part after /c/ in its address; made from the name when empty.",
+    )
+    purpose = forms.CharField(max_length=280, help_text="Why this community exists, in a sentence.")
+    description = forms.CharField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Markdown: who it is for, how you work together, what to read first.",
+    )
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices, widget=forms.RadioSelect, initial=Visibility.PUBLIC
+    )
+    join_policy = forms.ChoiceField(
+        label="Who can join",
+        choices=JoinPolicy.choices,
+        widget=forms.RadioSelect,
+        initial=JoinPolicy.OPEN,
+    )
+    cover = forms.ImageField(required=False, help_text="A wide picture; PNG, JPEG, GIF or WebP.")
+    remove_cover = forms.BooleanField(required=False, label="Remove the current cover")
+
+
+class JoinForm(forms.Form):
+    message = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="A note for the facilitators (optional)",
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        required=False, help_text="Leave empty to make a link you can share yourself."
+    )
+    role = forms.ChoiceField(
+        choices=[(Role.MEMBER, "Member"), (Role.FACILITATOR, "Facilitator")], initial=Role.MEMBER
+    )
+    days = forms.IntegerField(label="Valid for (days)", min_value=1, max_value=90, initial=14)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)

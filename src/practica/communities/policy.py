@@ -1,0 +1,202 @@
+"""Who may see and do what: the one place that decides.
+
+`can(user, action, obj)` answers a yes/no question; `visible_to(user, queryset)` narrows a queryset to
+what the user may see; `authorize(user, action, obj)` raises `Http404` when the user may not even see
+`obj` (so a hidden thing looks exactly like a missing one) and `PermissionDenied` when they may see
+it but not do `action`. Every selector, view, API handler and (later) search, feed, notification,
+email and export asks here.
+
+Actions on a Community:
+  community.view            know it exists: name, purpose, facilitators (directory, overview)
+  community.read            read its content and see its members
+  community.join            join directly (open join policy)
+  community.request         ask to join (request policy)
+  community.leave           leave it
+  community.edit            change its name, purpose, description, cover, visibility, join policy
+  community.manage_members  approve requests, remove members, change roles
+  community.invite          invite people by link or email
+  community.contribute      post content in it (used by the content apps)
+Actions on a Membership (the target person's membership):
+  membership.remove, membership.set_role.<member|facilitator|owner>
+Site-wide actions (obj is None): community.create
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from practica.communities.models import (
+    ROLE_RANK,
+    Community,
+    JoinPolicy,
+    Membership,
+    MembershipState,
+    Role,
+    Visibility,
+)
+
+M = TypeVar("M", bound=Model)
+_CACHE_ATTR = "_practica_memberships"
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _is_admin(user: Any) -> bool:
+    return _signed_in(user) and bool(user.is_superuser)
+
+
+def memberships_of(user: Any) -> dict[int, Membership]:
+    """The user's memberships by community id, loaded once per user object (one query)."""
+    if not _signed_in(user):
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = {m.community_id: m for m in Membership.objects.filter(user=user)}
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: Any) -> None:
+    """Drop the cached memberships after a service changed them."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def membership(user: Any, community: Community) -> Membership | None:
+    return memberships_of(user).get(community.pk)
+
+
+def role_in(user: Any, community: Community) -> str | None:
+    """The user's role in `community` when an active member, else None."""
+    m = membership(user, community)
+    return m.role if m is not None and m.is_active else None
+
+
+def _at_least(user: Any, community: Community, role: str) -> bool:
+    current = role_in(user, community)
+    return current is not None and ROLE_RANK[Role(current)] >= ROLE_RANK[Role(role)]
+
+
+def _community_can(user: Any, action: str, c: Community) -> bool:
+    if not _signed_in(user):
+        return False
+    admin = _is_admin(user)
+    member = role_in(user, c) is not None
+    if action == "community.view":
+        return admin or member or c.visibility in (Visibility.PUBLIC, Visibility.PRIVATE)
+    if action == "community.read":
+        return admin or member or c.visibility == Visibility.PUBLIC
+    if action == "community.contribute":
+        return member
+    if action in ("community.join", "community.request"):
+        wanted = JoinPolicy.OPEN if action == "community.join" else JoinPolicy.REQUEST
+        return (
+            membership(user, c) is None
+            and c.join_policy == wanted
+            and c.visibility != Visibility.SECRET
+        )
+    if action == "community.leave":
+        return member
+    if action in ("community.edit", "community.manage_members", "community.invite"):
+        return admin or _at_least(user, c, Role.FACILITATOR)
+    raise ValueError(f"unknown action {action!r}")
+
+
+def _membership_can(user: Any, action: str, target: Membership) -> bool:
+    c = target.community
+    if not _community_can(user, "community.manage_members", c):
+        return False
+    admin = _is_admin(user)
+    actor_is_owner = admin or _at_least(user, c, Role.OWNER)
+    if action == "membership.remove":
+        # Facilitators remove members and decline requests; only owners touch facilitators/owners.
+        return actor_is_owner or target.role == Role.MEMBER
+    if action.startswith("membership.set_role."):
+        new_role = action.removeprefix("membership.set_role.")
+        if new_role not in Role.values or not target.is_active:
+            return False
+        if new_role == Role.OWNER or target.role == Role.OWNER:
+            return actor_is_owner
+        return True
+    raise ValueError(f"unknown action {action!r}")
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """May `user` do `action` on `obj`? See the module docstring for the actions."""
+    if obj is None:
+        if action == "community.create":
+            return _signed_in(user)
+        raise ValueError(f"unknown site-wide action {action!r}")
+    if isinstance(obj, Community):
+        return _community_can(user, action, obj)
+    if isinstance(obj, Membership):
+        return _membership_can(user, action, obj)
+    community = getattr(obj, "community", None)
+    if isinstance(community, Community):  # content in a community: read follows the community
+        return _community_can(user, action, community)
+    raise ValueError(f"no policy for {type(obj).__name__}")
+
+
+def authorize(user: Any, action: str, obj: Any) -> None:
+    """Raise Http404 if `user` may not see `obj`, PermissionDenied if they may not do `action`."""
+    community = obj if isinstance(obj, Community) else getattr(obj, "community", None)
+    if isinstance(community, Community) and not _community_can(user, "community.view", community):
+        raise Http404("No such page.")
+    if not can(user, action, obj):
+        raise PermissionDenied("You are not allowed to do that here.")
+
+
+def _member_community_ids(user: Any) -> list[int]:
+    return [cid for cid, m in memberships_of(user).items() if m.is_active]
+
+
+def viewable_communities_q(user: Any) -> Q:
+    """A Q on Community: the communities `user` may know exist."""
+    if _is_admin(user):
+        return Q()
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    return Q(visibility__in=[Visibility.PUBLIC, Visibility.PRIVATE]) | Q(
+        pk__in=_member_community_ids(user)
+    )
+
+
+def readable_communities_q(user: Any, prefix: str = "") -> Q:
+    """A Q (with `prefix`, e.g. "community__") on the communities whose content `user` may read."""
+    if _is_admin(user):
+        return Q()
+    if not _signed_in(user):
+        return Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+    return Q(**{f"{prefix}visibility": Visibility.PUBLIC}) | Q(
+        **{f"{prefix}pk__in": _member_community_ids(user)}
+    )
+
+
+def visible_to(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """`queryset` narrowed to what `user` may see.
+
+    Communities: those the user may know exist. Memberships: active memberships in communities whose
+    members the user may see. Anything else with a `community` foreign key: rows in communities whose
+    content the user may read.
+    """
+    model = queryset.model
+    if model is Community:
+        return queryset.filter(viewable_communities_q(user))
+    if model is Membership:
+        return queryset.filter(
+            readable_communities_q(user, "community__"), state=MembershipState.ACTIVE
+        )
+    if any(f.name == "community" for f in model._meta.get_fields()):
+        return queryset.filter(readable_communities_q(user, "community__"))
+    raise ValueError(f"no visibility rule for {model.__name__}")
+
+
+def is_anonymous(user: Any) -> bool:
+    return user is None or isinstance(user, AnonymousUser) or not user.is_authenticated

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.static import serve
+
+from practica.communities import selectors as community_selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed in: my communities and what waits for me. Signed out: what Practica is."""
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html")
+    mine = community_selectors.community_directory(user=request.user, mine=True, limit=50)
+    discover = community_selectors.community_directory(user=request.user, limit=8)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "mine": mine.items,
+            "discover": [c for c in discover.items if c not in mine.items][:6],
+            "pending": community_selectors.pending_requests_of(user=request.user),
+        },
+    )
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """A trivial view: load balancers use it, and the benchmarks measure against it."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded images. Every one was re-encoded on upload and has an unguessable name."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/403_csrf.html", status=403)
