@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -96,3 +97,19 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if services.token_revoke(user=request.user, token_id=token_id):
         messages.success(request, "Token revoked: anything using it stops working now.")
     return redirect("accounts:tokens")
+
+
+class LoginView(AllauthLoginView):
+    """allauth's log-in page, answering 429 (not 200) once failed attempts hit the rate limit."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        limited = any(
+            e.code == "too_many_login_attempts"
+            for errors in form.errors.as_data().values()
+            for e in errors
+        )
+        if limited:
+            response.status_code = 429
+            response.headers["Retry-After"] = "300"
+        return response

@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from practica.api.schemas import ErrorOut, absolute, media_url
 from practica.communities import policy, selectors, services
@@ -190,7 +190,9 @@ def community_list(
 def community_create(request: HttpRequest, payload: CommunityIn):
     c = services.community_create(creator=request.user, **payload.dict())
     policy.forget_memberships(request.user)
-    return 201, _community_out(request, selectors.community_get(user=request.user, slug=c.slug))
+    return Status(
+        201, _community_out(request, selectors.community_get(user=request.user, slug=c.slug))
+    )
 
 
 @router.get("/communities/{slug}", response={200: CommunityOut, **ERRORS})
@@ -264,7 +266,7 @@ def community_join(request: HttpRequest, slug: str, payload: JoinIn | None = Non
 def community_leave(request: HttpRequest, slug: str):
     c = selectors.community_get(user=request.user, slug=slug)
     services.community_leave(user=request.user, community=c)
-    return 204, None
+    return Status(204, None)
 
 
 @router.patch(
@@ -293,7 +295,7 @@ def member_remove(request: HttpRequest, slug: str, user_id: int):
     m = selectors.member_get(user=request.user, community=c, user_id=user_id)
     policy.authorize(request.user, "community.manage_members", c)
     services.membership_remove(actor=request.user, membership=m)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -304,4 +306,4 @@ def member_remove(request: HttpRequest, slug: str, user_id: int):
 def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn):
     c = selectors.community_get(user=request.user, slug=slug)
     i = services.invitation_create(actor=request.user, community=c, **payload.dict())
-    return 201, _invitation_out(i)
+    return Status(201, _invitation_out(i))

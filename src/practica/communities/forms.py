@@ -4,14 +4,17 @@ from practica.communities.models import JoinPolicy, Role, Visibility
 
 
 class CommunityForm(forms.Form):
-    name = forms.CharField(max_length=80)
+    # Name and purpose are checked by the service, so every problem is reported at once.
+    name = forms.CharField(max_length=80, required=False)
     slug = forms.CharField(
         label="Address",
         max_length=50,
         required=False,
         help_text="The part after /c/ in its address; made from the name when empty.",
     )
-    purpose = forms.CharField(max_length=280, help_text="Why this community exists, in a sentence.")
+    purpose = forms.CharField(
+        max_length=280, required=False, help_text="Why this community exists, in a sentence."
+    )
     description = forms.CharField(
         required=False,
         max_length=20_000,

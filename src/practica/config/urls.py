@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
+from practica.accounts import views as account_views
 from practica.api.api import api
 from practica.core import views as core_views
 
@@ -10,6 +13,8 @@ admin.site.site_title = "Practica admin"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=static("practica/mark.svg")), name="favicon"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("", include("practica.accounts.urls")),
     path("", include("practica.communities.urls")),

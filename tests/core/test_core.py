@@ -1,0 +1,202 @@
+from html.parser import HTMLParser
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from practica.core import events
+from practica.core.markdown import render, to_text
+from practica.core.pagination import InvalidCursor, paginate
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(html: str) -> list[tuple[str, dict]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "<img src=x onerror=alert(1)>",
+        "![a](data:text/html;base64,PHNjcmlwdD4=)",
+        '<a href="https://a.example" onclick="evil()">x</a>',
+        "<iframe src=https://evil.example></iframe>",
+        "<style>body{display:none}</style>",
+        "[x](vbscript:msgbox)",
+    ],
+)
+def test_markdown_output_is_sanitised(source):
+    for tag, attrs in _tags(render(source)):
+        assert tag not in {"script", "iframe", "style", "object", "embed"}
+        assert not any(name.startswith("on") for name in attrs)
+        for url in (attrs.get("href"), attrs.get("src")):
+            assert (
+                url is None
+                or url.split(":")[0].lower() in {"http", "https", "mailto"}
+                or ":" not in url
+            )
+
+
+def test_raw_html_is_shown_as_text_not_obeyed():
+    assert render("<b>hi</b>") == "<p>&lt;b&gt;hi&lt;/b&gt;</p>\n"
+
+
+def test_markdown_renders_commonmark_tables_and_task_lists():
+    html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~")
+    assert "<table>" in html and "<td>1</td>" in html
+    assert 'type="checkbox"' in html and "checked" in html
+    assert "<del>old</del>" in html or "<s>old</s>" in html
+
+
+def test_links_get_nofollow_ugc_noopener():
+    assert 'rel="nofollow ugc noopener"' in render("[a](https://example.com)")
+
+
+def test_to_text_strips_markup_and_shortens():
+    assert to_text("**Bold** and _it_", limit=100) == "Bold and it"
+    assert to_text("word " * 100, limit=20).endswith("…")
+
+
+def test_security_headers_are_on_every_page(db):
+    response = Client().get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_scripts(db, user_factory):
+    from tests.conftest import client_for
+
+    body = client_for(user_factory()).get("/communities/").content.decode()
+    import re
+
+    scripts = re.findall(r"<script([^>]*)>", body)
+    assert scripts and all("src=" in attrs for attrs in scripts)
+
+
+def test_every_asset_is_served_locally(db):
+    body = Client().get("/").content.decode()
+    assert "http://" not in body.replace("http://testserver", "")
+    assert "https://" not in body
+
+
+def test_healthz_is_trivial(db):
+    response = Client().get("/healthz")
+    assert response.content == b"ok"
+
+
+def test_friendly_404_page(db):
+    response = Client().get("/no/such/page/")
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
+
+
+def test_friendly_500_page(db, settings):
+    from django.urls import path
+
+    def boom(request):
+        raise RuntimeError("boom")
+
+    settings.ROOT_URLCONF = type(
+        "urls",
+        (),
+        {"urlpatterns": [path("boom", boom)], "handler500": "practica.core.views.error_500"},
+    )
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong on our side" in body
+    assert "boom" not in body
+
+
+def test_pagination_rejects_a_forged_cursor(cast_factory):
+    from practica.communities.models import Community
+
+    with pytest.raises(InvalidCursor):
+        paginate(Community.objects.all(), order=("name", "id"), cursor="WyJhIl0")  # ["a"]
+    with pytest.raises(InvalidCursor):
+        paginate(
+            Community.objects.all(), order=("created_at", "id"), cursor="WyJub3QgYSBkYXRlIiwgMV0"
+        )  # ["not a date", 1]
+
+
+def test_pagination_descending_order_walks_every_row_once(community_factory):
+    from practica.communities.models import Community
+
+    for _ in range(7):
+        community_factory()
+    seen, cursor = [], None
+    while True:
+        page = paginate(
+            Community.objects.all(), order=("-created_at", "-id"), cursor=cursor, limit=3
+        )
+        seen += [c.pk for c in page.items]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert seen == list(
+        Community.objects.order_by("-created_at", "-id").values_list("pk", flat=True)
+    )
+
+
+def test_events_are_delivered_after_commit_and_not_after_rollback(
+    db, django_capture_on_commit_callbacks
+):
+    received = []
+
+    def listener(name, payload):
+        received.append((name, payload))
+
+    events.subscribe("thing.happened", listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            events.publish("thing.happened", thing_id=1)
+            assert received == []
+        assert received == [("thing.happened", {"thing_id": 1})]
+        with django_capture_on_commit_callbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    events.publish("thing.happened", thing_id=2)
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+        assert received == [("thing.happened", {"thing_id": 1})]
+    finally:
+        events.unsubscribe("thing.happened", listener)
+
+
+def test_a_failing_subscriber_does_not_stop_the_others(db, django_capture_on_commit_callbacks):
+    received = []
+
+    def broken(name, payload):
+        raise ValueError("broken")
+
+    def fine(name, payload):
+        received.append(name)
+
+    events.subscribe("x.y", broken)
+    events.subscribe("x.y", fine)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            events.publish("x.y")
+        assert received == ["x.y"]
+    finally:
+        events.unsubscribe("x.y", broken)
+        events.unsubscribe("x.y", fine)
