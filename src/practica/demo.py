@@ -209,6 +209,7 @@ def load_demo() -> str:
             user_profile_update(
                 user=user,
                 name=name,
+                handle=handle,
                 team=team,
                 location=location,
                 bio=bio,
