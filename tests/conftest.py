@@ -163,3 +163,15 @@ class Api:
 @pytest.fixture
 def api_for(db):
     return Api
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """Test on a SQLite *file*, as Practica runs: WAL, busy timeout and immediate transactions
+    behave as in production (an in-memory shared-cache database fails concurrent writers with
+    "table is locked" instead of queueing them)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")

@@ -90,6 +90,7 @@ class Membership(models.Model):
         ]
         indexes = [
             models.Index(fields=["community", "state", "role"]),
+            models.Index(fields=["community", "state", "joined_at"]),
             models.Index(fields=["user", "state"]),
         ]
 

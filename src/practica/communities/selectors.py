@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from practica.accounts.models import User
@@ -22,9 +23,16 @@ FACILITATOR_ROLES = (Role.FACILITATOR, Role.OWNER)
 
 
 def _with_counts(qs: QuerySet[Community]) -> QuerySet[Community]:
-    return qs.annotate(
-        member_count=Count("memberships", filter=Q(memberships__state=MembershipState.ACTIVE)),
+    """Annotate `member_count` with a correlated subquery, so only the rows of the page are
+    counted (a JOIN + GROUP BY would count every membership on the site before paging)."""
+    active = (
+        Membership.objects.filter(community=OuterRef("pk"), state=MembershipState.ACTIVE)
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return qs.annotate(member_count=Coalesce(Subquery(active, output_field=IntegerField()), 0))
 
 
 def community_get(*, user: Any, slug: str) -> Community:
@@ -61,7 +69,11 @@ def community_directory(
             pk__in=[cid for cid, m in policy.memberships_of(user).items() if m.is_active]
         )
     qs = _with_counts(qs).prefetch_related(_facilitators_prefetch())
-    return paginate(qs, order=("name", "id"), cursor=cursor, limit=limit)
+    page = paginate(qs, order=("name", "id"), cursor=cursor, limit=limit)
+    mine_by_id = policy.memberships_of(user)
+    for community in page.items:
+        community.my_membership = mine_by_id.get(community.pk)  # type: ignore[attr-defined]
+    return page
 
 
 def _facilitators_prefetch() -> Prefetch:
@@ -106,6 +118,17 @@ def member_list(
     if role:
         qs = qs.filter(role=role)
     return paginate(qs, order=("user__name", "id"), cursor=cursor, limit=limit)
+
+
+def recent_members(*, user: Any, community: Community, limit: int = 12) -> list[Membership]:
+    """The people who joined most recently (an index keeps this cheap in big communities)."""
+    if not policy.can(user, "community.read", community):
+        return []
+    return list(
+        Membership.objects.filter(community=community, state=MembershipState.ACTIVE)
+        .select_related("user")
+        .order_by("-joined_at", "-id")[:limit]
+    )
 
 
 def member_get(*, user: Any, community: Community, user_id: int) -> Membership:

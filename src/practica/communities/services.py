@@ -324,8 +324,10 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
 
 
 def invitation_token(invitation: Invitation) -> str:
-    """The secret part of an invitation link (signed id and nonce)."""
-    return signing.dumps([invitation.pk, invitation.nonce], salt=_INVITE_SALT, compress=True)
+    """The secret part of an invitation link: the signed id and nonce (the same every time)."""
+    return signing.Signer(salt=_INVITE_SALT).sign_object(
+        [invitation.pk, invitation.nonce], compress=True
+    )
 
 
 @transaction.atomic
@@ -387,7 +389,7 @@ def invitation_create(
 def invitation_from_token(token: str) -> Invitation:
     """The invitation a link names, whatever its state. Raises ValidationError for a bad link."""
     try:
-        pk, nonce = signing.loads(token, salt=_INVITE_SALT)
+        pk, nonce = signing.Signer(salt=_INVITE_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError) as exc:
         raise ValidationError("This invitation link is not valid.") from exc
     invitation = (

@@ -58,7 +58,6 @@ def directory(request: HttpRequest) -> HttpResponse:
         "visibility": visibility,
         "join_policy": join_policy,
         "mine": mine,
-        "memberships": policy.memberships_of(request.user),
         "visibilities": Visibility.choices,
         "join_policies": JoinPolicy.choices,
     }
@@ -99,10 +98,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     community = selectors.community_get(user=request.user, slug=slug)
     context = _community_context(request, community, "overview")
     context["facilitators"] = selectors.facilitators(community=community)
-    if context["can_read"]:
-        context["recent_members"] = selectors.member_list(
-            user=request.user, community=community, limit=12
-        ).items
+    context["recent_members"] = selectors.recent_members(user=request.user, community=community)
     context["join_form"] = JoinForm()
     context["requests"] = selectors.join_requests(user=request.user, community=community)
     return render(request, "communities/detail.html", context)
