@@ -36,6 +36,7 @@ run: install
 test: install-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
 	PRACTICA_VAR_DIR=$(CURDIR)/var/test $(BIN)/practica manage makemigrations --check --dry-run
 	$(BIN)/python tests/run.py
 

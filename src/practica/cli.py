@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 
 def _setup() -> None:
@@ -139,7 +140,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _db() -> dict:
+def _db() -> Any:
     from django.conf import settings
 
     return settings.DATABASES["default"]

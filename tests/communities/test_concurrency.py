@@ -71,6 +71,7 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(cast_factory):
             actor = User.objects.get(pk=actor_id)
             target = Membership.objects.get(community=cast.community, user_id=target_id)
             services.membership_set_role(actor=actor, membership=target, role="member")
+
         return go
 
     _race([demote(cast.owner.pk, cast.facilitator.pk), demote(cast.facilitator.pk, cast.owner.pk)])

@@ -111,7 +111,7 @@ def test_creating_a_community_through_the_form(user_factory):
     assert response.url == community.get_absolute_url()
     page = client.get(response.url).content.decode()
     assert "<strong>Welcome</strong>" in page
-    assert "You are owner" in page
+    assert "You are an owner" in page
 
 
 def test_the_create_form_shows_field_errors_and_creates_nothing(user_factory, community_factory):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from practica.accounts.http import AuthedHttpRequest
 from practica.accounts.models import User
 from practica.api.schemas import absolute, media_url
 from practica.communities.models import Membership, MembershipState
@@ -52,7 +52,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The signed-in person, with their communities")
-def me(request: HttpRequest):
+def me(request: AuthedHttpRequest):
     user = (
         User.objects.select_related("manager").prefetch_related("expertise").get(pk=request.user.pk)
     )

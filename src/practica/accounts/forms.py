@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from practica.accounts.models import User
@@ -38,7 +40,8 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["manager"].queryset = User.objects.filter(is_active=True).exclude(pk=user.pk)
+        manager = cast(forms.ModelChoiceField, self.fields["manager"])
+        manager.queryset = User.objects.filter(is_active=True).exclude(pk=user.pk)
 
     def expertise_list(self) -> list[str]:
         return [t for t in self.cleaned_data.get("expertise", "").split(",") if t.strip()]

@@ -55,8 +55,8 @@ class User(AbstractUser):
     expertise = models.ManyToManyField(ExpertiseTag, blank=True, related_name="experts")
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()  # type: ignore[misc]
+    REQUIRED_FIELDS = []  # type: ignore[misc]  # email and password are all createsuperuser needs
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     class Meta:
         ordering = ["name", "id"]

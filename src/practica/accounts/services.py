@@ -121,7 +121,8 @@ def user_profile_update(
         errors["manager"] = "You cannot be your own manager."
     elif manager is not None:
         # Refuse a cycle: walking up from the new manager must never reach this person.
-        seen, cursor = {user.pk}, manager
+        seen: set[int] = {user.pk}
+        cursor: User | None = manager
         while cursor is not None:
             if cursor.pk in seen:
                 errors["manager"] = f"{manager} reports to you, so they cannot be your manager."
@@ -157,7 +158,7 @@ def user_profile_update(
         user.handle = handle
         fields.append("handle")
     if new_avatar is not None:
-        user.avatar.save(new_avatar.name, new_avatar, save=False)
+        user.avatar.save(new_avatar.name or "avatar.webp", new_avatar, save=False)
         fields.append("avatar")
     elif remove_avatar and user.avatar:
         user.avatar = ""  # type: ignore[assignment]

@@ -4,18 +4,19 @@ from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from practica.accounts import selectors, services
 from practica.accounts.forms import ProfileForm, TokenForm
+from practica.accounts.http import AuthedHttpRequest
 from practica.communities.selectors import communities_of
 from practica.core.forms import add_service_errors
 
 
 @login_required
-def profile(request: HttpRequest, handle: str) -> HttpResponse:
+def profile(request: AuthedHttpRequest, handle: str) -> HttpResponse:
     person = selectors.person_get(viewer=request.user, handle=handle)
     return render(
         request,
@@ -29,7 +30,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 @login_required
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     initial = {
         "name": user.name,
@@ -67,7 +68,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
@@ -93,7 +94,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     if services.token_revoke(user=request.user, token_id=token_id):
         messages.success(request, "Token revoked: anything using it stops working now.")
     return redirect("accounts:tokens")

@@ -41,17 +41,18 @@ def _error(request: HttpRequest, status: int, message: str, errors: list | None 
 
 @api.exception_handler(SchemaValidationError)
 def schema_invalid(request: HttpRequest, exc: SchemaValidationError):
-    errors = []
+    errors: list[dict[str, str | None]] = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         errors.append({"field": ".".join(loc) or None, "message": err.get("msg", "Invalid.")})
     first = errors[0] if errors else {"field": None, "message": "Invalid input."}
-    text = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+    text = f"{first['field']}: {first['message']}" if first["field"] else str(first["message"])
     return _error(request, 422, text, errors)
 
 
 @api.exception_handler(DjangoValidationError)
 def service_invalid(request: HttpRequest, exc: DjangoValidationError):
+    errors: list[dict[str, str | None]]
     if hasattr(exc, "error_dict"):
         errors = [
             {"field": None if f == "__all__" else f, "message": m}
@@ -60,7 +61,7 @@ def service_invalid(request: HttpRequest, exc: DjangoValidationError):
         ]
     else:
         errors = [{"field": None, "message": m} for m in exc.messages]
-    return _error(request, 422, errors[0]["message"] if errors else "Invalid input.", errors)
+    return _error(request, 422, str(errors[0]["message"]) if errors else "Invalid input.", errors)
 
 
 @api.exception_handler(Http404)

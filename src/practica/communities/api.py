@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
+from practica.accounts.http import AuthedHttpRequest
 from practica.api.schemas import ErrorOut, absolute, media_url
 from practica.communities import policy, selectors, services
 from practica.communities.models import Community, Invitation, Membership
@@ -20,6 +21,7 @@ router = Router(tags=["communities"])
 VisibilityLit = Literal["public", "private", "secret"]
 JoinPolicyLit = Literal["open", "request", "invite"]
 RoleLit = Literal["member", "facilitator", "owner"]
+StateLit = Literal["active", "requested"]
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
@@ -117,12 +119,12 @@ def _community_out(request: HttpRequest, c: Community) -> CommunityOut:
         purpose=c.purpose,
         description=c.description,
         description_html=str(render(c.description)),
-        visibility=c.visibility,
-        join_policy=c.join_policy,
+        visibility=cast(VisibilityLit, c.visibility),
+        join_policy=cast(JoinPolicyLit, c.join_policy),
         cover_url=media_url(c.cover),
         member_count=getattr(c, "member_count", None) if can_read else None,
-        my_role=m.role if m and m.is_active else None,
-        my_state=m.state if m else None,
+        my_role=cast(RoleLit, m.role) if m and m.is_active else None,
+        my_state=cast(StateLit, m.state) if m else None,
         created_at=c.created_at,
     )
 
@@ -135,8 +137,8 @@ def _member_out(m: Membership) -> MemberOut:
         name=u.name,
         handle=u.handle,
         team=u.team,
-        role=m.role,
-        state=m.state,
+        role=cast(RoleLit, m.role),
+        state=cast(StateLit, m.state),
         joined_at=m.joined_at,
     )
 
@@ -148,7 +150,7 @@ def _invitation_out(i: Invitation) -> InvitationOut:
         url=absolute(link),
         community=i.community.slug,
         email=i.email,
-        role=i.role,
+        role=cast(RoleLit, i.role),
         expires_at=i.expires_at,
         created_at=i.created_at,
     )
@@ -160,7 +162,7 @@ def _invitation_out(i: Invitation) -> InvitationOut:
     summary="Communities the caller may see, by name",
 )
 def community_list(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     q: str = "",
     visibility: VisibilityLit | None = None,
     join_policy: JoinPolicyLit | None = None,
@@ -187,7 +189,7 @@ def community_list(
     response={201: CommunityOut, **ERRORS},
     summary="Create a community; the caller becomes its owner",
 )
-def community_create(request: HttpRequest, payload: CommunityIn):
+def community_create(request: AuthedHttpRequest, payload: CommunityIn):
     c = services.community_create(creator=request.user, **payload.dict())
     policy.forget_memberships(request.user)
     return Status(
@@ -196,7 +198,7 @@ def community_create(request: HttpRequest, payload: CommunityIn):
 
 
 @router.get("/communities/{slug}", response={200: CommunityOut, **ERRORS})
-def community_detail(request: HttpRequest, slug: str):
+def community_detail(request: AuthedHttpRequest, slug: str):
     return _community_out(request, selectors.community_get(user=request.user, slug=slug))
 
 
@@ -205,7 +207,7 @@ def community_detail(request: HttpRequest, slug: str):
     response={200: CommunityOut, **ERRORS},
     summary="Change a community's settings (facilitators and owners)",
 )
-def community_update(request: HttpRequest, slug: str, payload: CommunityPatch):
+def community_update(request: AuthedHttpRequest, slug: str, payload: CommunityPatch):
     c = selectors.community_get(user=request.user, slug=slug)
     c = services.community_update(
         actor=request.user, community=c, **payload.dict(exclude_unset=True)
@@ -219,7 +221,7 @@ def community_update(request: HttpRequest, slug: str, payload: CommunityPatch):
     summary="Active members, by name",
 )
 def member_list(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     slug: str,
     q: str = "",
     role: RoleLit | None = None,
@@ -238,7 +240,7 @@ def member_list(
     response={200: list[MemberOut], **ERRORS},
     summary="Pending requests to join, oldest first (facilitators and owners)",
 )
-def request_list(request: HttpRequest, slug: str):
+def request_list(request: AuthedHttpRequest, slug: str):
     c = selectors.community_get(user=request.user, slug=slug)
     policy.authorize(request.user, "community.manage_members", c)
     return [_member_out(m) for m in selectors.join_requests(user=request.user, community=c)]
@@ -249,7 +251,7 @@ def request_list(request: HttpRequest, slug: str):
     response={200: MemberOut, **ERRORS},
     summary="Join an open community, or ask to join one that takes requests",
 )
-def community_join(request: HttpRequest, slug: str, payload: JoinIn | None = None):
+def community_join(request: AuthedHttpRequest, slug: str, payload: JoinIn | None = None):
     c = selectors.community_get(user=request.user, slug=slug)
     m = services.community_join(
         user=request.user, community=c, message=payload.message if payload else ""
@@ -263,7 +265,7 @@ def community_join(request: HttpRequest, slug: str, payload: JoinIn | None = Non
     response={204: None, **ERRORS},
     summary="Leave a community, or withdraw a request to join",
 )
-def community_leave(request: HttpRequest, slug: str):
+def community_leave(request: AuthedHttpRequest, slug: str):
     c = selectors.community_get(user=request.user, slug=slug)
     services.community_leave(user=request.user, community=c)
     return Status(204, None)
@@ -274,7 +276,7 @@ def community_leave(request: HttpRequest, slug: str):
     response={200: MemberOut, **ERRORS},
     summary="Approve a request (`state: active`) or change a member's role",
 )
-def member_update(request: HttpRequest, slug: str, user_id: int, payload: MemberPatch):
+def member_update(request: AuthedHttpRequest, slug: str, user_id: int, payload: MemberPatch):
     c = selectors.community_get(user=request.user, slug=slug)
     m = selectors.member_get(user=request.user, community=c, user_id=user_id)
     policy.authorize(request.user, "community.manage_members", c)
@@ -290,7 +292,7 @@ def member_update(request: HttpRequest, slug: str, user_id: int, payload: Member
     response={204: None, **ERRORS},
     summary="Remove a member, or decline a request to join",
 )
-def member_remove(request: HttpRequest, slug: str, user_id: int):
+def member_remove(request: AuthedHttpRequest, slug: str, user_id: int):
     c = selectors.community_get(user=request.user, slug=slug)
     m = selectors.member_get(user=request.user, community=c, user_id=user_id)
     policy.authorize(request.user, "community.manage_members", c)
@@ -303,7 +305,7 @@ def member_remove(request: HttpRequest, slug: str, user_id: int):
     response={201: InvitationOut, **ERRORS},
     summary="Invite by email, or make a single-use link (facilitators and owners)",
 )
-def invitation_create(request: HttpRequest, slug: str, payload: InvitationIn):
+def invitation_create(request: AuthedHttpRequest, slug: str, payload: InvitationIn):
     c = selectors.community_get(user=request.user, slug=slug)
     i = services.invitation_create(actor=request.user, community=c, **payload.dict())
     return Status(201, _invitation_out(i))

@@ -3,9 +3,15 @@ from django import forms
 from practica.communities.models import JoinPolicy, Role, Visibility
 
 
+def _required_text() -> forms.TextInput:
+    """A field the service requires: marked required for people and browsers, while the form
+    itself lets it through so that every problem is reported at once."""
+    return forms.TextInput(attrs={"required": True})
+
+
 class CommunityForm(forms.Form):
     # Name and purpose are checked by the service, so every problem is reported at once.
-    name = forms.CharField(max_length=80, required=False)
+    name = forms.CharField(max_length=80, required=False, widget=_required_text())
     slug = forms.CharField(
         label="Address",
         max_length=50,
@@ -13,7 +19,10 @@ class CommunityForm(forms.Form):
         help_text="The part after /c/ in its address; made from the name when empty.",
     )
     purpose = forms.CharField(
-        max_length=280, required=False, help_text="Why this community exists, in a sentence."
+        max_length=280,
+        required=False,
+        widget=_required_text(),
+        help_text="Why this community exists, in a sentence.",
     )
     description = forms.CharField(
         required=False,
@@ -39,7 +48,7 @@ class JoinForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="A note for the facilitators (optional)",
+        label="A note for the facilitators",
     )
 
 

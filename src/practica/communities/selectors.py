@@ -36,9 +36,22 @@ def _with_counts(qs: QuerySet[Community]) -> QuerySet[Community]:
 
 
 def community_get(*, user: Any, slug: str) -> Community:
-    """The community at `slug` if `user` may know it exists; Http404 otherwise."""
+    """The community at `slug` if `user` may know it exists, with `member_count` and
+    `owner_count`; Http404 otherwise."""
+    owners = (
+        Membership.objects.filter(
+            community=OuterRef("pk"), state=MembershipState.ACTIVE, role=Role.OWNER
+        )
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     community = (
-        _with_counts(policy.visible_to(user, Community.objects.all())).filter(slug=slug).first()
+        _with_counts(policy.visible_to(user, Community.objects.all()))
+        .annotate(owner_count=Coalesce(Subquery(owners, output_field=IntegerField()), 0))
+        .filter(slug=slug)
+        .first()
     )
     if community is None:
         raise Http404("No such community.")
@@ -73,6 +86,7 @@ def community_directory(
     mine_by_id = policy.memberships_of(user)
     for community in page.items:
         community.my_membership = mine_by_id.get(community.pk)  # type: ignore[attr-defined]
+        community.can_read = policy.can(user, "community.read", community)  # type: ignore[attr-defined]
     return page
 
 

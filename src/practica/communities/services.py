@@ -127,7 +127,7 @@ def community_create(
     cover_file = _cover_file(cover)
     community = Community(created_by=creator, **fields)
     if cover_file is not None:
-        community.cover.save(cover_file.name, cover_file, save=False)
+        community.cover.save(cover_file.name or "cover.webp", cover_file, save=False)
     try:
         with transaction.atomic():
             community.save()
@@ -177,7 +177,7 @@ def community_update(
         setattr(community, key, value)
     update = [*fields, "updated_at"]
     if cover_file is not None:
-        community.cover.save(cover_file.name, cover_file, save=False)
+        community.cover.save(cover_file.name or "cover.webp", cover_file, save=False)
         update.append("cover")
     elif remove_cover and community.cover:
         community.cover = ""  # type: ignore[assignment]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from practica.accounts.http import AuthedHttpRequest
 from practica.communities import policy, selectors, services
 from practica.communities.forms import CommunityForm, InvitationForm, JoinForm, RoleForm
 from practica.communities.models import Community, JoinPolicy, Role, Visibility
@@ -34,7 +35,7 @@ def _community_context(request: HttpRequest, community: Community, tab: str) -> 
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     visibility = request.GET.get("visibility", "")
     visibility = visibility if visibility in Visibility.values else ""
@@ -65,7 +66,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedHttpRequest) -> HttpResponse:
     form = CommunityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,7 +95,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
+def detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     community = selectors.community_get(user=request.user, slug=slug)
     context = _community_context(request, community, "overview")
     context["facilitators"] = selectors.facilitators(community=community)
@@ -105,7 +106,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def members(request: HttpRequest, slug: str) -> HttpResponse:
+def members(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     community = selectors.community_get(user=request.user, slug=slug)
     q = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
@@ -130,7 +131,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def manage(request: HttpRequest, slug: str) -> HttpResponse:
+def manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     community = selectors.community_get(user=request.user, slug=slug)
     policy.authorize(request.user, "community.edit", community)
     initial = {
@@ -189,7 +190,7 @@ def _fail(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None
 
 @login_required
 @require_POST
-def join(request: HttpRequest, slug: str) -> HttpResponse:
+def join(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     community = selectors.community_get(user=request.user, slug=slug)
     form = JoinForm(request.POST)
     message = form.cleaned_data["message"] if form.is_valid() else ""
@@ -213,7 +214,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave(request: HttpRequest, slug: str) -> HttpResponse:
+def leave(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     community = selectors.community_get(user=request.user, slug=slug)
     was_member = policy.role_in(request.user, community) is not None
     try:
@@ -233,7 +234,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_action(request: HttpRequest, slug: str, user_id: str, action: str) -> HttpResponse:
+def member_action(request: AuthedHttpRequest, slug: str, user_id: str, action: str) -> HttpResponse:
     """approve / decline a request, remove a member, or set a member's role."""
     community = selectors.community_get(user=request.user, slug=slug)
     membership = selectors.member_get(user=request.user, community=community, user_id=int(user_id))
@@ -263,12 +264,12 @@ def member_action(request: HttpRequest, slug: str, user_id: str, action: str) ->
 
 @login_required
 @require_POST
-def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+def invitation_create(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     community = selectors.community_get(user=request.user, slug=slug)
     form = InvitationForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         return _back(request, community, default="manage")
     try:
         invitation = services.invitation_create(
@@ -288,7 +289,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: AuthedHttpRequest, slug: str, invitation_id: int) -> HttpResponse:
     community = selectors.community_get(user=request.user, slug=slug)
     invitation = selectors.invitation_get(
         user=request.user, community=community, invitation_id=invitation_id

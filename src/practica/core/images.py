@@ -39,8 +39,8 @@ def reencode_image(upload: UploadedFile, *, max_side: int, prefix: str) -> Conte
         ) from exc
     if fmt not in ACCEPTED_FORMATS:
         raise ValidationError("Use a PNG, JPEG, GIF or WebP image.", code="invalid_type")
-    image = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
-    image.thumbnail((max_side, max_side))
+    converted = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
+    converted.thumbnail((max_side, max_side))
     out = io.BytesIO()
-    image.save(out, format="WEBP", quality=85)
+    converted.save(out, format="WEBP", quality=85)
     return ContentFile(out.getvalue(), name=f"{prefix}-{secrets.token_hex(8)}.webp")

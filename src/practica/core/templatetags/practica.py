@@ -1,8 +1,22 @@
+from datetime import datetime, timedelta
+
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from practica.core.markdown import render
 
 register = template.Library()
+
+
+@register.filter(name="ago")
+def ago(moment: datetime | None) -> str:
+    """ "just now", "5 minutes ago", "3 days ago": a short, human distance in the past."""
+    if moment is None:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment).split(',')[0]} ago"
 
 
 @register.filter(name="markdown")

@@ -14,6 +14,12 @@
         nav.classList.toggle("is-open", !open);
       });
     }
+    // Destructive forms ask first: <form data-confirm="Remove …?">. Without JavaScript they post.
+    document.addEventListener("submit", function (e) {
+      var form = e.target;
+      var question = form.getAttribute && form.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) e.preventDefault();
+    }, true);
     document.addEventListener("focusin", function (e) {
       if (e.target.matches && e.target.matches("[data-select-on-focus]")) e.target.select();
     });
