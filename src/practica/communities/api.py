@@ -48,9 +48,9 @@ class CommunityPage(Schema):
 
 
 class CommunityIn(Schema):
-    name: str = Field(max_length=80)
+    name: str = Field(min_length=1, max_length=80)
     slug: str = Field("", max_length=50, description="Made from the name when empty.")
-    purpose: str = Field(max_length=280)
+    purpose: str = Field(min_length=1, max_length=280)
     description: str = Field("", max_length=20_000, description="Markdown.")
     visibility: VisibilityLit = "public"
     join_policy: JoinPolicyLit = "open"
