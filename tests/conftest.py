@@ -25,6 +25,8 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.SITE_URL = "http://testserver"
+    # WhiteNoise would index every static file each time a test client loads the middleware.
+    settings.WHITENOISE_AUTOREFRESH = True
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     cache.clear()
     yield

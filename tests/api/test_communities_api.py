@@ -74,7 +74,7 @@ def test_invalid_input_names_the_field_and_changes_nothing(api_for, user_factory
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "visibility"
     response = api.post(
-        "/communities", {"name": "X", "purpose": "", "visibility": "secret", "join_policy": "open"}
+        "/communities", {"name": "X", "purpose": " ", "visibility": "secret", "join_policy": "open"}
     )
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}

@@ -23,5 +23,13 @@ def person_get(*, viewer: Any, handle: str) -> User:
     return person
 
 
+def token_get(*, user: User, token_id: int) -> ApiToken:
+    """One of `user`'s own tokens; Http404 for anyone else's, as if it did not exist."""
+    token = ApiToken.objects.filter(user=user, pk=token_id).first()
+    if token is None:
+        raise Http404("No such token.")
+    return token
+
+
 def tokens_of(*, user: User) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=user))

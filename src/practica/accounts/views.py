@@ -95,7 +95,8 @@ def tokens(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
-    if services.token_revoke(user=request.user, token_id=token_id):
+    token = selectors.token_get(user=request.user, token_id=token_id)  # 404 unless it is yours
+    if services.token_revoke(user=request.user, token_id=token.pk):
         messages.success(request, "Token revoked: anything using it stops working now.")
     return redirect("accounts:tokens")
 

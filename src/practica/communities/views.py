@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -307,8 +308,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "communities/invitation.html", {"problem": exc.messages[0]}, status=404
         )
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     problem = services.invitation_problem(invitation, request.user)
-    if request.method == "POST" and request.user.is_authenticated and not problem:
+    if request.method == "POST" and not problem:
         try:
             services.invitation_accept(user=request.user, token=token)
         except ValidationError as exc:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -31,8 +32,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@login_required
 def media(request: HttpRequest, path: str) -> HttpResponseBase:
-    """Uploaded images. Every one was re-encoded on upload and has an unguessable name."""
+    """Uploaded images, for people signed in. Every one was re-encoded on upload and has an
+    unguessable name."""
     response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response.headers["Cache-Control"] = "public, max-age=86400"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
