@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from practica.accounts.http import AuthedHttpRequest
+from practica.accounts.models import User
 from practica.communities import policy, selectors, services
 from practica.communities.forms import CommunityForm, InvitationForm, JoinForm, RoleForm
 from practica.communities.models import Community, JoinPolicy, Role, Visibility
@@ -311,7 +312,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     problem = services.invitation_problem(invitation, request.user)
-    if request.method == "POST" and not problem:
+    if request.method == "POST" and not problem and isinstance(request.user, User):
         try:
             services.invitation_accept(user=request.user, token=token)
         except ValidationError as exc:
