@@ -26,11 +26,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/practica migrate --quiet
 	$(BIN)/practica demo
-	@$(BIN)/python -c "from practica.demo import demo_logins, DEMO_PASSWORD; \
-	print('\nPractica is at http://$(HOST):$(PORT)/'); \
-	print('Demo log-ins (password: ' + DEMO_PASSWORD + '):'); \
-	[print(f'  {e:28} {n}') for e, n in demo_logins()]; \
-	print('  ada@northwind.example is also a site administrator (/admin/)\n')"
+	@echo "\nPractica is at http://$(HOST):$(PORT)/  (Ctrl+C stops it)\n"
 	$(BIN)/practica serve --host $(HOST) --port $(PORT)
 
 test: install-dev

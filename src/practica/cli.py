@@ -80,10 +80,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     _setup()
-    from practica.demo import load_demo
+    from practica.demo import DEMO_PASSWORD, demo_logins, load_demo
 
-    summary = load_demo()
-    print(summary)
+    print(load_demo())
+    print(f"\nDemo log-ins (every password is {DEMO_PASSWORD}):")
+    for email, name in demo_logins():
+        print(f"  {email:28} {name}")
+    print("  ada@northwind.example is also a site administrator (/admin/).")
     return 0
 
 

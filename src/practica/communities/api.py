@@ -197,7 +197,7 @@ def community_create(request: AuthedHttpRequest, payload: CommunityIn):
     )
 
 
-@router.get("/communities/{slug}", response={200: CommunityOut, **ERRORS})
+@router.get("/communities/{slug}", response={200: CommunityOut, **ERRORS}, summary="One community")
 def community_detail(request: AuthedHttpRequest, slug: str):
     return _community_out(request, selectors.community_get(user=request.user, slug=slug))
 
