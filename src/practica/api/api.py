@@ -18,6 +18,8 @@ from practica.accounts.api import router as accounts_router
 from practica.api.auth import ActiveSessionAuth, TokenAuth
 from practica.communities.api import router as communities_router
 from practica.core.pagination import InvalidCursor
+from practica.core.ratelimit import RateLimited
+from practica.discussions.api import router as discussions_router
 
 api = NinjaAPI(
     title="Practica API",
@@ -33,6 +35,7 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", communities_router)
+api.add_router("/", discussions_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, errors: list | None = None):
@@ -79,6 +82,13 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError):
     return _error(
         request, 401, "Sign in, or send a personal access token as `Authorization: Bearer <token>`."
     )
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited):
+    response = _error(request, 429, str(exc))
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(InvalidCursor)

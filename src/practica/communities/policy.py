@@ -19,6 +19,15 @@ Actions on a Community:
 Actions on a Membership (the target person's membership):
   membership.remove, membership.set_role.<member|facilitator|owner>
 Site-wide actions (obj is None): community.create
+Actions on content (a Thread, Answer or Comment; `obj.community` is its community):
+  thread.view, thread.answer, thread.comment, thread.vote, thread.react, thread.follow,
+  thread.edit, thread.delete, thread.accept, thread.ask, thread.rollback, thread.wiki,
+  answer.view, answer.comment, answer.vote, answer.edit, answer.delete,
+  comment.view, comment.comment (reply), comment.react, comment.edit, comment.delete
+  Reading follows the community; deleted content is seen by facilitators only; writing needs
+  membership; authors edit and delete their own (not a question whose answer was accepted);
+  facilitators and site admins moderate; a wiki thread is editable by every member.
+Actions on a Tag: tag.manage (rename, merge, describe)
 """
 
 from __future__ import annotations
@@ -128,6 +137,43 @@ def _membership_can(user: Any, action: str, target: Membership) -> bool:
     raise ValueError(f"unknown action {action!r}")
 
 
+def _is_moderator(user: Any, community: Community) -> bool:
+    return _is_admin(user) or _at_least(user, community, Role.FACILITATOR)
+
+
+def _content_can(user: Any, action: str, obj: Any) -> bool:
+    """Threads, answers and comments: read follows the community; writes need membership;
+    authors edit their own; facilitators (and admins) moderate everything."""
+    community = obj.community
+    if not _community_can(user, "community.read", community):
+        return False
+    deleted = getattr(obj, "deleted_at", None) is not None
+    moderator = _is_moderator(user, community)
+    if action.endswith(".view"):
+        return moderator or not deleted
+    if deleted:
+        return False
+    member = role_in(user, community) is not None
+    author = obj.author_id is not None and _signed_in(user) and obj.author_id == user.pk
+    kind = action.split(".", 1)[1]
+    if kind in ("answer", "comment", "vote", "react", "follow"):
+        return member
+    if kind == "edit":
+        return moderator or (member and (author or bool(getattr(obj, "is_wiki", False))))
+    if kind == "delete":
+        if moderator:
+            return True
+        # An answered question stays: its author alone may not take the accepted answer away.
+        return author and getattr(obj, "accepted_answer_id", None) is None
+    if kind == "accept":  # obj is the thread: its asker or a facilitator chooses the answer
+        return moderator or (member and author)
+    if kind == "ask":
+        return moderator or (member and author)
+    if kind in ("rollback", "wiki"):
+        return moderator
+    raise ValueError(f"unknown action {action!r}")
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """May `user` do `action` on `obj`? See the module docstring for the actions."""
     if obj is None:
@@ -138,6 +184,12 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return _community_can(user, action, obj)
     if isinstance(obj, Membership):
         return _membership_can(user, action, obj)
+    if action.split(".", 1)[0] in ("thread", "answer", "comment"):
+        return _content_can(user, action, obj)
+    if action == "tag.manage":
+        return _community_can(user, "community.read", obj.community) and _is_moderator(
+            user, obj.community
+        )
     community = getattr(obj, "community", None)
     if isinstance(community, Community):  # content in a community: read follows the community
         return _community_can(user, action, community)
@@ -193,8 +245,11 @@ def visible_to(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(
             readable_communities_q(user, "community__"), state=MembershipState.ACTIVE
         )
-    if any(f.name == "community" for f in model._meta.get_fields()):
+    fields = {f.name for f in model._meta.get_fields()}
+    if "community" in fields:
         return queryset.filter(readable_communities_q(user, "community__"))
+    if "thread" in fields:  # answers, comments, votes: they follow their thread's community
+        return queryset.filter(readable_communities_q(user, "thread__community__"))
     raise ValueError(f"no visibility rule for {model.__name__}")
 
 

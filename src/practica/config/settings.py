@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "practica.core",
     "practica.accounts",
     "practica.communities",
+    "practica.discussions",
     "practica.api",
 ]
 
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "practica.core.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "practica.config.urls"
@@ -209,3 +211,12 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 20
 CSRF_FAILURE_VIEW = "practica.core.views.csrf_failure"
+
+# Writes per person: (how many, per seconds). See core/ratelimit.py.
+PRACTICA_RATE_LIMITS = {
+    "post": (20, 600),  # questions, discussions, answers, comments
+    "vote": (120, 60),  # votes and reactions
+    "edit": (60, 600),
+}
+# A question with no accepted answer this long after it was asked counts as unanswered.
+PRACTICA_UNANSWERED_AFTER_HOURS = 48

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("practica.accounts.urls")),
     path("", include("practica.communities.urls")),
+    path("", include("practica.discussions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     re_path(r"^media/(?P<path>.+)$", core_views.media, name="media"),

@@ -1,0 +1,354 @@
+"""Reads about threads. Each selector owns its query shape and asks `policy` for visibility; the
+thread page is a fixed number of queries however many answers and comments it has."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from practica.accounts.models import User
+from practica.communities import policy
+from practica.communities.models import Community, MembershipState
+from practica.core.pagination import Page, paginate
+from practica.discussions.models import (
+    Answer,
+    AskRequest,
+    Comment,
+    Follow,
+    Kind,
+    Reaction,
+    Revision,
+    Tag,
+    Thread,
+    Vote,
+)
+
+SORTS = {
+    "latest": ("-last_activity_at", "-id"),
+    "new": ("-created_at", "-id"),
+    "top": ("-score", "-id"),
+}
+PERIODS = {"week": 7, "month": 30, "all": None}
+STATUSES = ("all", "unanswered", "solved", "open")
+
+
+def _threads(user: Any) -> QuerySet[Thread]:
+    return policy.visible_to(user, Thread.objects.filter(deleted_at__isnull=True))
+
+
+def thread_list(
+    *,
+    user: Any,
+    community: Community | None = None,
+    kind: str = "",
+    tag: str = "",
+    status: str = "all",
+    sort: str = "latest",
+    period: str = "all",
+    author: User | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> Page[Thread]:
+    """Threads `user` may read, in one community or (community=None) in all of theirs.
+
+    status: all, unanswered (a question with no answer, or none accepted after
+    PRACTICA_UNANSWERED_AFTER_HOURS), solved, open (a question with no accepted answer).
+    sort: latest (activity), new (asked), top (score; `period` week/month/all).
+    """
+    qs = _threads(user)
+    if community is not None:
+        qs = qs.filter(community=community)
+    else:
+        mine = [cid for cid, m in policy.memberships_of(user).items() if m.is_active]
+        qs = qs.filter(community_id__in=mine)
+    if kind in Kind.values:
+        qs = qs.filter(kind=kind)
+    if tag:
+        qs = qs.filter(tags__name=tag)
+    if status == "unanswered":
+        stale = timezone.now() - timedelta(hours=settings.PRACTICA_UNANSWERED_AFTER_HOURS)
+        qs = qs.filter(kind=Kind.QUESTION, accepted_answer__isnull=True).filter(
+            Q(answer_count=0) | Q(created_at__lt=stale)
+        )
+    elif status == "solved":
+        qs = qs.filter(accepted_answer__isnull=False)
+    elif status == "open":
+        qs = qs.filter(kind=Kind.QUESTION, accepted_answer__isnull=True)
+    if author is not None:
+        qs = qs.filter(author=author)
+    if sort == "top" and PERIODS.get(period):
+        qs = qs.filter(created_at__gte=timezone.now() - timedelta(days=PERIODS[period] or 0))
+    qs = qs.select_related("author", "community").prefetch_related("tags")
+    return paginate(qs, order=SORTS.get(sort, SORTS["latest"]), cursor=cursor, limit=limit)
+
+
+def thread_get(*, user: Any, pk: int, community: Community | None = None) -> Thread:
+    """A thread `user` may see (a deleted one only for facilitators); Http404 otherwise."""
+    qs = policy.visible_to(user, Thread.objects.all()).select_related("community", "author")
+    if community is not None:
+        qs = qs.filter(community=community)
+    thread = qs.filter(pk=pk).first()
+    if thread is None or not policy.can(user, "thread.view", thread):
+        raise Http404("No such thread.")
+    return thread
+
+
+def answer_get(*, user: Any, pk: int) -> Answer:
+    answer = (
+        policy.visible_to(user, Answer.objects.all())
+        .select_related("thread__community", "author")
+        .filter(pk=pk)
+        .first()
+    )
+    if (
+        answer is None
+        or not policy.can(user, "answer.view", answer)
+        or not policy.can(user, "thread.view", answer.thread)
+    ):
+        raise Http404("No such answer.")
+    return answer
+
+
+def comment_get(*, user: Any, pk: int) -> Comment:
+    comment = (
+        policy.visible_to(user, Comment.objects.all())
+        .select_related("thread__community", "author", "answer")
+        .filter(pk=pk)
+        .first()
+    )
+    if comment is None or not policy.can(user, "comment.view", comment):
+        raise Http404("No such comment.")
+    return comment
+
+
+@dataclass
+class ThreadPage:
+    """Everything the thread page shows, loaded in a fixed number of queries."""
+
+    thread: Thread
+    answers: list[Answer]
+    comments: dict[tuple[str, int], list[Comment]]  # ("thread"|"answer", id) -> top-level
+    my_votes: dict[tuple[str, int], int] = field(default_factory=dict)
+    reactions: dict[tuple[str, int], list[dict]] = field(default_factory=dict)
+    following: bool = False
+    asked: list[AskRequest] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+
+
+def thread_page(*, user: Any, thread: Thread) -> ThreadPage:
+    moderator = policy.can(user, "thread.rollback", thread) if not thread.deleted_at else True
+    answers_qs = Answer.objects.filter(thread=thread).select_related("author")
+    if not moderator:
+        answers_qs = answers_qs.filter(deleted_at__isnull=True)
+    answers = sorted(
+        answers_qs,
+        key=lambda a: (a.pk != thread.accepted_answer_id, -a.score, a.created_at, a.pk),
+    )
+    comments_qs = Comment.objects.filter(thread=thread).select_related("author")
+    if not moderator:
+        comments_qs = comments_qs.filter(deleted_at__isnull=True)
+    all_comments = list(comments_qs)
+    replies: dict[int, list[Comment]] = defaultdict(list)
+    top: dict[tuple[str, int], list[Comment]] = defaultdict(list)
+    for c in all_comments:
+        if c.parent_id:
+            replies[c.parent_id].append(c)
+    for c in all_comments:
+        c.reply_list = replies.get(c.pk, [])  # type: ignore[attr-defined]
+        if not c.parent_id:
+            key = ("answer", c.answer_id) if c.answer_id else ("thread", thread.pk)
+            top[key].append(c)
+    page = ThreadPage(
+        thread=thread, answers=answers, comments=dict(top), tags=list(thread.tags.all())
+    )
+    if not policy.is_anonymous(user):
+        for v in Vote.objects.filter(user=user).filter(Q(thread=thread) | Q(answer__thread=thread)):
+            key = ("thread", v.thread_id) if v.thread_id else ("answer", v.answer_id or 0)
+            page.my_votes[key] = v.value
+        page.following = Follow.objects.filter(user=user, thread=thread).exists()
+    counts = (
+        Reaction.objects.filter(Q(thread=thread) | Q(comment__thread=thread))
+        .values("thread_id", "comment_id", "emoji")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=getattr(user, "pk", None))))
+    )
+    for row in counts:
+        key = ("thread", row["thread_id"]) if row["thread_id"] else ("comment", row["comment_id"])
+        page.reactions.setdefault(key, []).append(
+            {
+                "emoji": row["emoji"],
+                "symbol": Reaction.EMOJI[row["emoji"]],
+                "count": row["n"],
+                "mine": bool(row["mine"]),
+            }
+        )
+    if thread.kind == Kind.QUESTION:
+        page.asked = list(AskRequest.objects.filter(thread=thread).select_related("user"))
+    return page
+
+
+def revisions(
+    *, user: Any, thread: Thread | None = None, answer: Answer | None = None
+) -> list[Revision]:
+    """Every revision, newest first, each with `previous` (the revision before it)."""
+    target = thread if thread is not None else answer
+    action = "thread.view" if thread is not None else "answer.view"
+    if target is None or not policy.can(user, action, target):
+        raise Http404("No such thread.")
+    rows = list(Revision.objects.filter(thread=thread, answer=answer).select_related("author"))
+    for newer, older in zip(rows, [*rows[1:], None], strict=True):
+        newer.previous = older  # type: ignore[attr-defined]
+    return rows
+
+
+def tag_list(*, user: Any, community: Community) -> list[Tag]:
+    """Tags of a community with the number of visible threads, most used first."""
+    if not policy.can(user, "community.read", community):
+        raise Http404("No such community.")
+    return list(
+        Tag.objects.filter(community=community)
+        .annotate(thread_count=Count("threads", filter=Q(threads__deleted_at__isnull=True)))
+        .order_by("-thread_count", "name")
+    )
+
+
+def tag_get(*, user: Any, community: Community, name: str) -> Tag:
+    if not policy.can(user, "community.read", community):
+        raise Http404("No such tag.")
+    tag = Tag.objects.filter(community=community, name=name).select_related("community").first()
+    if tag is None:
+        raise Http404("No such tag.")
+    return tag
+
+
+def asked_of(*, user: Any) -> list[AskRequest]:
+    """Questions people asked `user` to answer, in communities they can still read."""
+    if policy.is_anonymous(user):
+        return []
+    return list(
+        AskRequest.objects.filter(user=user, thread__deleted_at__isnull=True)
+        .filter(policy.readable_communities_q(user, "thread__community__"))
+        .select_related("thread__community", "asked_by")
+        .annotate(
+            answered=Exists(
+                Answer.objects.filter(
+                    thread=OuterRef("thread"), author=user, deleted_at__isnull=True
+                )
+            )
+        )
+    )
+
+
+# --- Reputation and experts ------------------------------------------------------------------
+
+REPUTATION_RULES = {
+    "question_upvote": 5,
+    "answer_upvote": 10,
+    "downvote": -2,
+    "accepted_answer": 15,
+}
+
+
+def reputation(*, user: User, community: Community | None = None, viewer: Any = None) -> int:
+    """Points from votes on a person's questions and answers and from accepted answers, in
+    `community` or (None) in every community `viewer` may read. Rules: REPUTATION_RULES."""
+    votes = Vote.objects.filter(
+        Q(thread__author=user, thread__deleted_at__isnull=True)
+        | Q(answer__author=user, answer__deleted_at__isnull=True)
+    )
+    accepted = Thread.objects.filter(accepted_answer__author=user, deleted_at__isnull=True)
+    if community is not None:
+        votes = votes.filter(
+            Q(thread__community=community) | Q(answer__thread__community=community)
+        )
+        accepted = accepted.filter(community=community)
+    else:
+        votes = votes.filter(
+            policy.readable_communities_q(viewer, "thread__community__")
+            | policy.readable_communities_q(viewer, "answer__thread__community__")
+        )
+        accepted = accepted.filter(policy.readable_communities_q(viewer, "community__"))
+    totals = votes.aggregate(
+        q_up=Count("id", filter=Q(thread__isnull=False, value=1)),
+        a_up=Count("id", filter=Q(answer__isnull=False, value=1)),
+        down=Count("id", filter=Q(value=-1)),
+    )
+    return (
+        totals["q_up"] * REPUTATION_RULES["question_upvote"]
+        + totals["a_up"] * REPUTATION_RULES["answer_upvote"]
+        + totals["down"] * REPUTATION_RULES["downvote"]
+        + accepted.count() * REPUTATION_RULES["accepted_answer"]
+    )
+
+
+@dataclass
+class Expert:
+    user: User
+    score: int
+    reasons: list[str]
+
+
+def experts_for(*, user: Any, thread: Thread, limit: int = 5) -> list[Expert]:
+    """Up to `limit` members of the thread's community who know its topic: accepted answers and
+    upvoted answers on its tags in this community, and expertise tags they claim. The asker is
+    left out. Ranks: accepted answer 3, upvoted answer 1 per net upvote, claimed expertise 2."""
+    if not policy.can(user, "thread.view", thread):
+        raise Http404("No such thread.")
+    names = [t.name for t in thread.tags.all()]
+    if not names:
+        return []
+    members = User.objects.filter(
+        memberships__community_id=thread.community_id,
+        memberships__state=MembershipState.ACTIVE,
+        is_active=True,
+    ).exclude(pk=thread.author_id or 0)
+    topic_threads = Thread.objects.filter(
+        community=thread.community_id, tags__name__in=names, deleted_at__isnull=True
+    ).values("pk")
+    in_topic = Q(thread__in=topic_threads, deleted_at__isnull=True)
+    accepted_counts = dict(
+        Thread.objects.filter(
+            community=thread.community_id,
+            tags__name__in=names,
+            deleted_at__isnull=True,
+            accepted_answer__isnull=False,
+        )
+        .exclude(pk=thread.pk)
+        .values("accepted_answer__author_id")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("accepted_answer__author_id", "n")
+    )
+    upvoted = dict(
+        Answer.objects.filter(in_topic, score__gt=0)
+        .values("author_id")
+        .annotate(s=Sum("score"))
+        .values_list("author_id", "s")
+    )
+    claimed = dict(
+        members.filter(expertise__name__in=names)
+        .values("pk")
+        .annotate(n=Count("expertise", distinct=True))
+        .values_list("pk", "n")
+    )
+    candidate_ids = set(accepted_counts) | set(upvoted) | set(claimed)
+    people = {u.pk: u for u in members.filter(pk__in=candidate_ids)}
+    topic = ", ".join(f"`{n}`" for n in names)
+    ranked = []
+    for pk, person in people.items():
+        reasons = []
+        a, up, c = accepted_counts.get(pk, 0), upvoted.get(pk, 0) or 0, claimed.get(pk, 0)
+        if a:
+            reasons.append(f"{a} accepted answer{'s' if a != 1 else ''} on {topic}")
+        if up:
+            reasons.append(f"{up} upvote{'s' if up != 1 else ''} on answers about {topic}")
+        if c:
+            reasons.append("lists it as expertise")
+        ranked.append(Expert(user=person, score=3 * a + up + 2 * c, reasons=reasons))
+    ranked.sort(key=lambda e: (-e.score, e.user.name, e.user.pk))
+    return ranked[:limit]
