@@ -95,7 +95,7 @@ def _practica(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess:
 def test_migrate_demo_backup_and_restore_on_a_fresh_sqlite_file(tmp_path):
     assert _practica(tmp_path, "migrate", "--quiet").returncode == 0
     first = _practica(tmp_path, "demo")
-    assert "12 people and 4 communities added" in first.stdout
+    assert "12 people and 4 communities added, 22 threads started" in first.stdout
     again = _practica(tmp_path, "demo")
     assert again.returncode == 0 and "nothing to add" in again.stdout
     db_file = tmp_path / "var" / "practica.sqlite3"
@@ -109,6 +109,8 @@ def test_migrate_demo_backup_and_restore_on_a_fresh_sqlite_file(tmp_path):
     assert restored.returncode == 0, restored.stderr
     with sqlite3.connect(db_file) as conn:
         assert conn.execute("SELECT count(*) FROM communities_membership").fetchone()[0] > 0
+        solved = "SELECT count(*) FROM discussions_thread WHERE accepted_answer_id IS NOT NULL"
+        assert conn.execute(solved).fetchone()[0] > 0
 
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database")

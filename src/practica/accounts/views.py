@@ -11,21 +11,17 @@ from django.views.decorators.http import require_POST
 from practica.accounts import selectors, services
 from practica.accounts.forms import ProfileForm, TokenForm
 from practica.accounts.http import AuthedHttpRequest
-from practica.communities.selectors import communities_of
 from practica.core.forms import add_service_errors
 
 
 @login_required
 def profile(request: AuthedHttpRequest, handle: str) -> HttpResponse:
+    """A person's page; communities and reputation come from their apps' sections."""
     person = selectors.person_get(viewer=request.user, handle=handle)
     return render(
         request,
         "accounts/profile.html",
-        {
-            "person": person,
-            "communities": communities_of(viewer=request.user, person=person),
-            "is_me": person.pk == request.user.pk,
-        },
+        {"person": person, "is_me": person.pk == request.user.pk},
     )
 
 

@@ -46,7 +46,13 @@ def _error(request: HttpRequest, status: int, message: str, errors: list | None 
 def schema_invalid(request: HttpRequest, exc: SchemaValidationError):
     errors: list[dict[str, str | None]] = []
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        loc = [str(p) for p in err.get("loc", [])]
+        # ninja prefixes where the value came from ("body", "payload"); the rest names the field,
+        # which may itself be called "body".
+        if loc and loc[0] in ("body", "query", "path", "header", "cookie", "form"):
+            loc = loc[1:]
+            if loc and loc[0] == "payload":
+                loc = loc[1:]
         errors.append({"field": ".".join(loc) or None, "message": err.get("msg", "Invalid.")})
     first = errors[0] if errors else {"field": None, "message": "Invalid input."}
     text = f"{first['field']}: {first['message']}" if first["field"] else str(first["message"])

@@ -38,6 +38,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.functional import LazyObject, empty
 
 from practica.communities.models import (
     ROLE_RANK,
@@ -53,6 +54,16 @@ M = TypeVar("M", bound=Model)
 _CACHE_ATTR = "_practica_memberships"
 
 
+def _concrete(user: Any) -> Any:
+    """The user behind request.user's SimpleLazyObject: every attribute read through the proxy
+    is slow, and a page may ask the policy a thousand questions."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def _signed_in(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
@@ -63,6 +74,7 @@ def _is_admin(user: Any) -> bool:
 
 def memberships_of(user: Any) -> dict[int, Membership]:
     """The user's memberships by community id, loaded once per user object (one query)."""
+    user = _concrete(user)
     if not _signed_in(user):
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
@@ -147,7 +159,10 @@ def _content_can(user: Any, action: str, obj: Any) -> bool:
     community = obj.community
     if not _community_can(user, "community.read", community):
         return False
-    deleted = getattr(obj, "deleted_at", None) is not None
+    parent = getattr(obj, "thread", None)  # answers and comments live and die with their thread
+    deleted = getattr(obj, "deleted_at", None) is not None or (
+        parent is not None and parent.deleted_at is not None
+    )
     moderator = _is_moderator(user, community)
     if action.endswith(".view"):
         return moderator or not deleted
@@ -176,6 +191,7 @@ def _content_can(user: Any, action: str, obj: Any) -> bool:
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """May `user` do `action` on `obj`? See the module docstring for the actions."""
+    user = _concrete(user)
     if obj is None:
         if action == "community.create":
             return _signed_in(user)
@@ -201,6 +217,9 @@ def authorize(user: Any, action: str, obj: Any) -> None:
     community = obj if isinstance(obj, Community) else getattr(obj, "community", None)
     if isinstance(community, Community) and not _community_can(user, "community.view", community):
         raise Http404("No such page.")
+    kind = action.split(".", 1)[0]
+    if kind in ("thread", "answer", "comment") and not can(user, f"{kind}.view", obj):
+        raise Http404("No such page.")  # deleted, or in a deleted thread: gone for members
     if not can(user, action, obj):
         raise PermissionDenied("You are not allowed to do that here.")
 

@@ -7,24 +7,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.static import serve
 
-from practica.communities import selectors as community_selectors
-
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed in: my communities and what waits for me. Signed out: what Practica is."""
+    """Signed in: what the apps contribute to the home page (core/sections.py). Signed out: what
+    Practica is."""
     if not request.user.is_authenticated:
         return render(request, "core/landing.html")
-    mine = community_selectors.community_directory(user=request.user, mine=True, limit=50)
-    discover = community_selectors.community_directory(user=request.user, limit=8)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "mine": mine.items,
-            "discover": [c for c in discover.items if c not in mine.items][:6],
-            "pending": community_selectors.pending_requests_of(user=request.user),
-        },
-    )
+    return render(request, "core/home.html")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 
 from practica.accounts.models import User
@@ -96,7 +97,9 @@ def _clean_body(
     return body
 
 
-def _clean_tags(raw: Iterable[str], errors: dict[str, str]) -> list[str]:
+def _clean_tags(raw: Iterable[str] | str, errors: dict[str, str]) -> list[str]:
+    if isinstance(raw, str):  # "kubernetes, incident review" from a form or a careless caller
+        raw = raw.split(",")
     tags: list[str] = []
     for item in raw:
         tag = normalise_tag(item)
@@ -141,7 +144,8 @@ def thread_create(
     tags: Iterable[str] = (),
 ) -> Thread:
     """Ask a question or start a discussion in `community` (members only)."""
-    policy.authorize(author, "community.view", community)
+    if not policy.can(author, "community.read", community):
+        raise Http404("No such community.")  # its content, posting included, is members-only
     if not policy.can(author, "community.contribute", community):
         raise PermissionDenied("Join this community to post in it.")
     errors: dict[str, str] = {}
@@ -343,6 +347,7 @@ def answer_update(*, actor: User, answer: Answer, body: str, reason: str = "") -
 
 @transaction.atomic
 def answer_delete(*, actor: User, answer: Answer) -> bool:
+    Thread.objects.select_for_update().filter(pk=answer.thread_id).first()  # see answer_accept
     _require(actor, "answer.delete", answer)
     changed = Answer.objects.filter(pk=answer.pk, deleted_at__isnull=True).update(
         deleted_at=timezone.now(), deleted_by=actor
@@ -367,7 +372,11 @@ def answer_accept(*, actor: User, answer: Answer) -> Thread:
     """Mark `answer` as the one that solved its question (moving the mark from another)."""
     thread = Thread.objects.select_for_update().get(pk=answer.thread_id)
     _require(actor, "thread.accept", thread)
-    if answer.deleted_at is not None:
+    # Read the answer again under the thread's lock: answer_delete takes the same lock.
+    if (
+        answer.thread_id != thread.pk
+        or not Answer.objects.filter(pk=answer.pk, deleted_at__isnull=True).exists()
+    ):
         raise ValidationError("This answer was deleted.")
     if thread.accepted_answer_id == answer.pk:
         return thread
@@ -519,7 +528,7 @@ def vote_set(*, user: User, target: Thread | Answer, value: int) -> int:
 def vote_clear(*, user: User, target: Thread | Answer) -> int:
     """Take a vote back. Returns the score."""
     lookup, model, kind = _vote_target(target)
-    _require(user, f"{kind}.view", target)
+    _require(user, f"{kind}.vote", target)  # taking a vote back is voting: members only
     existing = Vote.objects.select_for_update().filter(user=user, **lookup).first()
     if existing is not None:
         Vote.objects.filter(pk=existing.pk).delete()
@@ -631,8 +640,8 @@ def experts_ask(*, actor: User, thread: Thread, user_ids: Iterable[int]) -> list
     strangers = [i for i in ids if i not in members]
     if strangers:
         raise ValidationError({"user_ids": "Only members of this community can be asked."})
-    already = AskRequest.objects.filter(thread=thread).count()
-    if already + len(ids) > MAX_ASKED:
+    already = set(AskRequest.objects.filter(thread=thread).values_list("user_id", flat=True))
+    if len(already | set(ids)) > MAX_ASKED:  # asking someone again is not a new request
         raise ValidationError({"user_ids": f"Ask at most {MAX_ASKED} people per question."})
     made = []
     for uid in ids:

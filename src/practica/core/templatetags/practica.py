@@ -23,3 +23,12 @@ def ago(moment: datetime | None) -> str:
 def markdown_filter(text: str):
     """Untrusted markdown rendered and sanitised (see core/markdown.py)."""
     return render(text)
+
+
+@register.simple_tag(takes_context=True)
+def sections(context, slot: str, **extra):
+    """{% sections "home.main" %}: what the apps contribute to this part of the page."""
+    from practica.core.sections import render_slot
+
+    flat = {k: v for k, v in context.flatten().items() if k in ("community", "person", "is_me")}
+    return render_slot(slot, context["request"], **flat, **extra)

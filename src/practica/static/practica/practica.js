@@ -36,3 +36,8 @@
     });
   });
 })();
+// Filters that apply on change: <select data-autosubmit> (a Filter button shows without JavaScript).
+document.addEventListener("change", function (e) {
+  var el = e.target;
+  if (el.matches && el.matches("[data-autosubmit]") && el.form) el.form.requestSubmit();
+});

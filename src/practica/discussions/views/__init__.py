@@ -1,0 +1,72 @@
+"""Thread pages: lists, asking, the thread page and its small actions, edits, revisions, tags and
+"asked of me". Each view parses input, calls a selector or a service, and renders. Without
+JavaScript every form posts and redirects with a message; with htmx, votes, accepting, following,
+reactions, comments and answers swap a fragment of the same page (`render_page`)."""
+
+from practica.discussions.views.edits import (
+    answer_delete,
+    answer_edit,
+    answer_revisions,
+    comment_delete,
+    thread_delete,
+    thread_edit,
+    thread_revisions,
+    thread_rollback,
+    thread_wiki,
+)
+from practica.discussions.views.lists import (
+    ask,
+    ask_any,
+    asked,
+    discussions,
+    preview,
+    questions,
+    tag_detail,
+    tag_edit,
+    tag_merge,
+    tags,
+)
+from practica.discussions.views.thread import (
+    answer_accept,
+    answer_create,
+    answer_vote,
+    comment_create,
+    comment_react,
+    thread_ask_experts,
+    thread_detail,
+    thread_follow,
+    thread_react,
+    thread_vote,
+)
+
+__all__ = [
+    "answer_accept",
+    "answer_create",
+    "answer_delete",
+    "answer_edit",
+    "answer_revisions",
+    "answer_vote",
+    "ask",
+    "ask_any",
+    "asked",
+    "comment_create",
+    "comment_delete",
+    "comment_react",
+    "discussions",
+    "preview",
+    "questions",
+    "tag_detail",
+    "tag_edit",
+    "tag_merge",
+    "tags",
+    "thread_ask_experts",
+    "thread_delete",
+    "thread_detail",
+    "thread_edit",
+    "thread_follow",
+    "thread_react",
+    "thread_revisions",
+    "thread_rollback",
+    "thread_vote",
+    "thread_wiki",
+]
