@@ -97,6 +97,7 @@ from practica.discussions.models import (
     Revision,
     Tag,
     Thread,
+    Upload,
     Vote,
 )
 from tests.conftest import ROLES, Api, Cast, client_for
@@ -304,6 +305,7 @@ SNAPSHOT: list[tuple[type[Model], tuple[str, ...]]] = [
     (Tag, ("pk", "community_id", "name", "description")),
     (Follow, ("user_id", "thread_id")),
     (AskRequest, ("thread_id", "user_id", "asked_by_id")),
+    (Upload, ("pk", "uploader_id", "community_id")),
 ]
 
 
@@ -505,6 +507,22 @@ def _ask_form(s: Scene) -> dict:
 
 def _asked(s: Scene, _: Any) -> bool:
     return Thread.objects.filter(community=s.community, author=s.actor, title=NEW_QUESTION).exists()
+
+
+def _image_form(s: Scene) -> dict[str, Any]:
+    """A small real PNG, as a browser would send it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(buf, format="PNG")
+    return {"image": SimpleUploadedFile("diagram.png", buf.getvalue(), content_type="image/png")}
+
+
+def _uploaded(s: Scene, _: Any) -> bool:
+    return Upload.objects.filter(community=s.community, uploader=s.actor).exists()
 
 
 def _answered(s: Scene, _: Any) -> bool:
@@ -772,6 +790,13 @@ TABLE: list[Row] = [
         public=                                    "login  200      200    200    200    200",
         private=                                   "login  200      200    200    200    200",
         secret=                                    "login  404      200    200    200    200")),
+    # Images for posts: members only (the admin belongs to nothing); JSON answers, so refusals
+    # are plain statuses rather than redirects.
+    page("POST", "discussions:image_upload", board("image_upload"), vis(
+        public=                                    "login  403      201    201    201    403",
+        private=                                   "login  404      201    201    201    403",
+        secret=                                    "login  404      201    201    201    403"),
+        data=_image_form, done=_uploaded),
     page("POST", "discussions:ask", board("ask"), vis(
         public=                                    "login  403      302    302    302    403",
         private=                                   "login  404      302    302    302    403",
@@ -1038,6 +1063,11 @@ TABLE: list[Row] = [
         private=                                   "401    404      200    200    200    403",
         secret=                                    "401    404      200    200    200    403"),
         given=Scene.prior_follow, done=lambda s, r: not _following(s, r)),
+    op("POST", "/communities/{slug}/images", vis(
+        public=                                    "401    403      201    201    201    403",
+        private=                                   "401    404      201    201    201    403",
+        secret=                                    "401    404      201    201    201    403"),
+        data=_image_form, done=_uploaded),
     op("GET", "/communities/{slug}/tags", vis(
         public=                                    "401    200      200    200    200    200",
         private=                                   "401    404      200    200    200    200",
@@ -1221,6 +1251,8 @@ def _send(row: Row, scene: Scene, client: Any) -> Any:
             return client.delete(path)
         if row.method == "PUT":
             return client._do("put", path, json=data)
+        if data and any(hasattr(v, "read") for v in data.values()):  # a file: send multipart
+            return client.client.post(url, data, headers=client.headers)
         return getattr(client, row.method.lower())(path, json=data)
     if row.method == "GET":
         return client.get(url)

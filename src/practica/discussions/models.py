@@ -313,3 +313,18 @@ class AskRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} asked on {self.thread_id}"
+
+
+class Upload(models.Model):
+    """An image a member put into a post: re-encoded on upload, named at random, kept with who
+    uploaded it and where, so moderators can trace it."""
+
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="uploads")
+    image = models.ImageField(upload_to="posts/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.image.name or f"Upload {self.pk}"

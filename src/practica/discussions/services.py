@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
@@ -20,6 +21,7 @@ from practica.accounts.services import normalise_tag
 from practica.communities import policy
 from practica.communities.models import Community, Membership, MembershipState
 from practica.core import events, ratelimit
+from practica.core.images import reencode_image
 from practica.core.markdown import render
 from practica.discussions.models import (
     Answer,
@@ -31,6 +33,7 @@ from practica.discussions.models import (
     Revision,
     Tag,
     Thread,
+    Upload,
     Vote,
 )
 
@@ -658,3 +661,22 @@ def experts_ask(*, actor: User, thread: Thread, user_ids: Iterable[int]) -> list
                 community_id=thread.community_id,
             )
     return made
+
+
+@transaction.atomic
+def image_upload(*, user: User, community: Community, image: UploadedFile) -> Upload:
+    """Take an image for a post (members): checked, shrunk to 1600 px, re-encoded without its
+    metadata and stored under a random name. Returns the Upload; its image.url goes in markdown."""
+    if not policy.can(user, "community.read", community):
+        raise Http404("No such community.")
+    if not policy.can(user, "community.contribute", community):
+        raise PermissionDenied("Join this community to post images in it.")
+    try:
+        clean = reencode_image(image, max_side=1600, prefix="post")
+    except ValidationError as exc:
+        raise ValidationError({"image": exc.messages[0]}) from exc
+    ratelimit.hit("post", user.pk)
+    upload = Upload(uploader=user, community=community)
+    upload.image.save(clean.name or "post.webp", clean, save=False)
+    upload.save()
+    return upload

@@ -7,6 +7,7 @@ urlpatterns = [
     path("asked/", views.asked, name="asked"),
     path("ask/", views.ask_any, name="ask_any"),
     path("preview/", views.preview, name="preview"),
+    path("c/<slug:slug>/images/", views.image_upload, name="image_upload"),
     path("c/<slug:slug>/questions/", views.questions, name="questions"),
     path("c/<slug:slug>/discussions/", views.discussions, name="discussions"),
     path("c/<slug:slug>/ask/", views.ask, name="ask"),

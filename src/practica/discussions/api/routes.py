@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from practica.accounts.api import PersonRef
 from practica.accounts.http import AuthedHttpRequest
@@ -30,6 +31,7 @@ from practica.discussions.api.schemas import (
     ExpertPage,
     FollowOut,
     Id,
+    ImageOut,
     KindLit,
     PeriodLit,
     ReactionIn,
@@ -451,3 +453,15 @@ def thread_ask(request: AuthedHttpRequest, thread_id: Id, payload: AskIn):
         for r in made
     ]
     return AskPage(items=items, next_cursor=None)
+
+
+@router.post(
+    "/communities/{slug}/images",
+    response={201: ImageOut, **WRITE_ERRORS},
+    summary="Upload an image for a post (multipart field `image`); returns the markdown to use",
+)
+def image_upload(request: AuthedHttpRequest, slug: str, image: File[UploadedFile]):
+    community = community_selectors.community_get(user=request.user, slug=slug)
+    upload = services.image_upload(user=request.user, community=community, image=image)
+    url = absolute(upload.image.url)
+    return Status(201, ImageOut(id=upload.pk, url=url, markdown=f"![image]({url})"))

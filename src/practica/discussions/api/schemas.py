@@ -216,3 +216,9 @@ class FollowOut(Schema):
     id: int = Field(description="The thread's id.")
     url: str
     following: bool
+
+
+class ImageOut(Schema):
+    id: int
+    url: str = Field(description="Where the re-encoded image is served (signed-in viewers).")
+    markdown: str = Field(description="Paste this into a post's body.")

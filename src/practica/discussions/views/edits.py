@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from practica.accounts.http import AuthedHttpRequest
 from practica.communities import policy
+from practica.communities import selectors as community_selectors
 from practica.core.forms import add_service_errors
 from practica.core.htmx import render_page
 from practica.discussions import selectors, services
@@ -206,3 +207,22 @@ def thread_wiki(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
         else "This is no longer a wiki: only its author and facilitators edit it.",
     )
     return redirect(thread)
+
+
+@login_required
+@require_POST
+def image_upload(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """Take an image for a post; answers JSON with its URL and the markdown to insert."""
+    community = community_selectors.community_get(user=request.user, slug=slug)
+    image = request.FILES.get("image")
+    if image is None:
+        return JsonResponse({"message": "Choose an image to upload.", "field": "image"}, status=400)
+    try:
+        upload = services.image_upload(user=request.user, community=community, image=image)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        return JsonResponse({"message": message, "field": "image"}, status=400)
+    except PermissionDenied as exc:
+        return JsonResponse({"message": str(exc)}, status=403)
+    url = upload.image.url
+    return JsonResponse({"id": upload.pk, "url": url, "markdown": f"![image]({url})"}, status=201)
