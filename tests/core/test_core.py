@@ -200,3 +200,18 @@ def test_a_failing_subscriber_does_not_stop_the_others(db, django_capture_on_com
     finally:
         events.unsubscribe("x.y", broken)
         events.unsubscribe("x.y", fine)
+
+
+def test_rate_limits_refuse_past_the_limit_and_can_be_suspended_for_loaders(settings):
+    from practica.core import ratelimit
+
+    settings.PRACTICA_RATE_LIMITS = {"post": (2, 600)}
+    ratelimit.hit("post", "someone")
+    ratelimit.hit("post", "someone")
+    with pytest.raises(ratelimit.RateLimited) as exc:
+        ratelimit.hit("post", "someone")
+    assert 0 < exc.value.retry_after <= 600
+    with ratelimit.suspended():
+        ratelimit.hit("post", "someone")  # a loader writing on people's behalf
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.hit("post", "someone")
