@@ -4,6 +4,7 @@ thread page is a fixed number of queries however many answers and comments it ha
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -142,19 +143,51 @@ class ThreadPage:
     tags: list[Tag] = field(default_factory=list)
 
 
-def thread_page(*, user: Any, thread: Thread) -> ThreadPage:
-    moderator = policy.can(user, "thread.rollback", thread) if not thread.deleted_at else True
-    answers_qs = Answer.objects.filter(thread=thread).select_related("author")
-    if not moderator:
-        answers_qs = answers_qs.filter(deleted_at__isnull=True)
-    answers = sorted(
-        answers_qs,
-        key=lambda a: (a.pk != thread.accepted_answer_id, -a.score, a.created_at, a.pk),
+def _moderates(user: Any, thread: Thread) -> bool:
+    """Facilitators (and admins) also see deleted answers and comments."""
+    return policy.can(user, "thread.rollback", thread) if not thread.deleted_at else True
+
+
+def thread_answers(*, user: Any, thread: Thread) -> list[Answer]:
+    """A thread's answers: the accepted one first, then by score, then oldest first (one query).
+    Deleted ones only for those who moderate."""
+    qs = Answer.objects.filter(thread=thread).select_related("author")
+    if not _moderates(user, thread):
+        qs = qs.filter(deleted_at__isnull=True)
+    return sorted(
+        qs, key=lambda a: (a.pk != thread.accepted_answer_id, -a.score, a.created_at, a.pk)
     )
-    comments_qs = Comment.objects.filter(thread=thread).select_related("author")
-    if not moderator:
-        comments_qs = comments_qs.filter(deleted_at__isnull=True)
-    all_comments = list(comments_qs)
+
+
+def thread_comments(*, user: Any, thread: Thread) -> list[Comment]:
+    """Every comment of a thread and its answers, oldest first (one query). Deleted ones only for
+    those who moderate."""
+    qs = Comment.objects.filter(thread=thread).select_related("author")
+    if not _moderates(user, thread):
+        qs = qs.filter(deleted_at__isnull=True)
+    return list(qs)
+
+
+def my_votes(
+    *, user: Any, thread: Thread | None = None, threads: Iterable[Thread] = ()
+) -> dict[tuple[str, int], int]:
+    """`user`'s votes, in one query, keyed ("thread", id) or ("answer", id): on `threads`, and on
+    `thread` and all its answers."""
+    if policy.is_anonymous(user):
+        return {}
+    where = Q(thread__in=[t.pk for t in threads])
+    if thread is not None:
+        where |= Q(thread=thread) | Q(answer__thread=thread)
+    votes: dict[tuple[str, int], int] = {}
+    for v in Vote.objects.filter(user=user).filter(where):
+        key = ("thread", v.thread_id) if v.thread_id else ("answer", v.answer_id or 0)
+        votes[key] = v.value
+    return votes
+
+
+def thread_page(*, user: Any, thread: Thread) -> ThreadPage:
+    answers = thread_answers(user=user, thread=thread)
+    all_comments = thread_comments(user=user, thread=thread)
     replies: dict[int, list[Comment]] = defaultdict(list)
     top: dict[tuple[str, int], list[Comment]] = defaultdict(list)
     for c in all_comments:
@@ -168,10 +201,8 @@ def thread_page(*, user: Any, thread: Thread) -> ThreadPage:
     page = ThreadPage(
         thread=thread, answers=answers, comments=dict(top), tags=list(thread.tags.all())
     )
+    page.my_votes = my_votes(user=user, thread=thread)
     if not policy.is_anonymous(user):
-        for v in Vote.objects.filter(user=user).filter(Q(thread=thread) | Q(answer__thread=thread)):
-            key = ("thread", v.thread_id) if v.thread_id else ("answer", v.answer_id or 0)
-            page.my_votes[key] = v.value
         page.following = Follow.objects.filter(user=user, thread=thread).exists()
     counts = (
         Reaction.objects.filter(Q(thread=thread) | Q(comment__thread=thread))

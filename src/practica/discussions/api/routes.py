@@ -53,14 +53,13 @@ from practica.discussions.api.serializers import (
     _answer_out,
     _comment_out,
     _comment_parent,
-    _my_votes,
     _readable_community,
     _revision_out,
     _thread_detail,
     _thread_out,
     _vote,
 )
-from practica.discussions.models import Answer, Comment, Tag, Thread
+from practica.discussions.models import Answer, Tag, Thread
 
 router = Router(tags=["discussions"])
 
@@ -99,9 +98,10 @@ def thread_list(
         cursor=cursor,
         limit=limit,
     )
-    votes = _my_votes(request.user, threads=page.items)
+    votes = selectors.my_votes(user=request.user, threads=page.items)
     return ThreadPage(
-        items=[_thread_out(t, votes.get(t.pk)) for t in page.items], next_cursor=page.next_cursor
+        items=[_thread_out(t, votes.get(("thread", t.pk))) for t in page.items],
+        next_cursor=page.next_cursor,
     )
 
 
@@ -168,11 +168,11 @@ def thread_revisions(request: AuthedHttpRequest, thread_id: Id):
 )
 def answer_list(request: AuthedHttpRequest, thread_id: Id):
     thread = selectors.thread_get(user=request.user, pk=thread_id)
-    page = selectors.thread_page(user=request.user, thread=thread)
+    votes = selectors.my_votes(user=request.user, thread=thread)
     url = absolute(thread.get_absolute_url())
     items = [
-        _answer_out(a, thread, url, page.my_votes.get(("answer", a.pk)))
-        for a in page.answers
+        _answer_out(a, thread, url, votes.get(("answer", a.pk)))
+        for a in selectors.thread_answers(user=request.user, thread=thread)
         if a.deleted_at is None
     ]
     return AnswerPage(items=items, next_cursor=None)
@@ -251,20 +251,16 @@ def answer_unaccept(request: AuthedHttpRequest, answer_id: Id):
     summary="Comments on a thread and on its answers, oldest first",
 )
 def comment_list(request: AuthedHttpRequest, thread_id: Id):
-    thread = selectors.thread_page(
-        user=request.user, thread=selectors.thread_get(user=request.user, pk=thread_id)
-    )
-    url = absolute(thread.thread.get_absolute_url())
-    answers = {a.pk for a in thread.answers if a.deleted_at is None}
-    flat: list[Comment] = []
-    for top in thread.comments.values():
-        for c in top:
-            flat.append(c)
-            flat.extend(getattr(c, "reply_list", []))
+    thread = selectors.thread_get(user=request.user, pk=thread_id)
+    url = absolute(thread.get_absolute_url())
+    answers = {
+        a.pk for a in selectors.thread_answers(user=request.user, thread=thread) if not a.deleted_at
+    }
     shown = [
-        c for c in flat if c.deleted_at is None and (c.answer_id is None or c.answer_id in answers)
+        c
+        for c in selectors.thread_comments(user=request.user, thread=thread)
+        if c.deleted_at is None and (c.answer_id is None or c.answer_id in answers)
     ]
-    shown.sort(key=lambda c: (c.created_at, c.pk))
     return CommentPage(items=[_comment_out(c, url) for c in shown], next_cursor=None)
 
 

@@ -21,7 +21,7 @@ from practica.discussions.api.schemas import (
     RevisionOut,
     ThreadOut,
 )
-from practica.discussions.models import Answer, Comment, Revision, Thread, Vote
+from practica.discussions.models import Answer, Comment, Revision, Thread
 
 
 def _person(user: User | None) -> PersonRef | None:
@@ -30,15 +30,6 @@ def _person(user: User | None) -> PersonRef | None:
 
 def _vote(value: int | None) -> Literal[1, -1] | None:
     return cast(Literal[1, -1], value) if value in (1, -1) else None
-
-
-def _my_votes(user: User, *, threads: list[Thread]) -> dict[int, int]:
-    """The caller's votes on `threads` by thread id, in one query."""
-    ids = [t.pk for t in threads]
-    if not ids:
-        return {}
-    rows = Vote.objects.filter(user=user, thread_id__in=ids).values_list("thread_id", "value")
-    return {tid: value for tid, value in rows if tid is not None}
 
 
 def _thread_out(t: Thread, my_vote: int | None) -> ThreadOut:
@@ -68,7 +59,8 @@ def _thread_out(t: Thread, my_vote: int | None) -> ThreadOut:
 def _thread_detail(request: AuthedHttpRequest, pk: int) -> ThreadOut:
     """One thread as stored now (after a write, the counters a service moved with F())."""
     thread = selectors.thread_get(user=request.user, pk=pk)
-    return _thread_out(thread, _my_votes(request.user, threads=[thread]).get(thread.pk))
+    mine = selectors.my_votes(user=request.user, threads=[thread]).get(("thread", thread.pk))
+    return _thread_out(thread, mine)
 
 
 def _answer_out(a: Answer, thread: Thread, thread_url: str, my_vote: int | None) -> AnswerOut:
@@ -89,9 +81,9 @@ def _answer_out(a: Answer, thread: Thread, thread_url: str, my_vote: int | None)
 
 def _answer_detail(request: AuthedHttpRequest, pk: int) -> AnswerOut:
     answer = selectors.answer_get(user=request.user, pk=pk)
-    mine = Vote.objects.filter(user=request.user, answer=answer).values_list("value", flat=True)
     thread = answer.thread
-    return _answer_out(answer, thread, absolute(thread.get_absolute_url()), mine.first())
+    mine = selectors.my_votes(user=request.user, thread=thread).get(("answer", answer.pk))
+    return _answer_out(answer, thread, absolute(thread.get_absolute_url()), mine)
 
 
 def _comment_out(c: Comment, thread_url: str) -> CommentOut:
