@@ -56,11 +56,25 @@ def parse_args() -> argparse.Namespace:
         help="seconds of timed requests per page at most (a slow page is timed fewer times, 20 "
         "at least); 0: no limit",
     )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="then the live-session bench (bench/live.py with its defaults: 5,000 WebSocket "
+        "clients, upvotes, Redis if it answers); run bench/live.py itself to change them",
+    )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--search", action="store_true", help="run the search bench instead (bench/search.py)"
+    )
+    parser.add_argument("--posts", type=int, default=100_000, help="search bench: posts")
+    parser.add_argument("--rounds", type=int, default=20, help="search bench: runs of each query")
+    parser.add_argument(
+        "--database-url", default="", help="search bench: a PostgreSQL server to run on instead"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database directory")
     args = parser.parse_args()
     least = PAGE * FAR_PAGE * 5 // 4  # 85% are questions; the Questions list needs 500 pages
-    if not args.no_discussions and args.threads < least:
+    if not args.no_discussions and not args.search and args.threads < least:
         parser.error(f"--threads must be {least} or more (or use --no-discussions)")
     return args
 
@@ -486,7 +500,12 @@ def main() -> int:
     args = parse_args()
     var_dir = Path(tempfile.mkdtemp(prefix="practica-bench-"))
     try:
-        bench(args, var_dir)
+        if args.search:
+            from search import run as run_search
+
+            run_search(args, var_dir, use_fresh_database)
+        else:
+            bench(args, var_dir)
     except (BenchError, subprocess.CalledProcessError) as exc:
         print(f"bench: broken: {exc}", file=sys.stderr)
         return 1
@@ -495,6 +514,9 @@ def main() -> int:
             print(f"The database is kept at {var_dir}.")
         else:
             shutil.rmtree(var_dir, ignore_errors=True)
+    if args.live:
+        # Its own database and servers, in a fresh interpreter (this one has Django set up).
+        return subprocess.call([sys.executable, str(Path(__file__).with_name("live.py"))])
     return 0
 
 

@@ -41,6 +41,10 @@ the tag "kubernetes" (<tag>). A row's `given` sets up what only it needs, before
 photographed: revision 2 by the member (rolled back to <number> 1), a second tag "k8s" to merge
 into, Eve Expert (a plain member to ask for an answer), the member's accepting the answer, or a
 vote or follow by the actor (made directly, as if while a member) for the rows that take one back.
+Live sessions. Every cast also holds a live session scheduled an hour ahead by the owner, hosted
+and noted by the facilitator, with the member's question in it and the facilitator's note
+(<pk> on live pages, {session_id} and {question_id} in API paths); rows that need the session over
+end it first (`given`). Their rules are in the comments above the live rows.
 The rules the rows encode (communities.policy, "Actions on content"):
 
   - reading (threads, answers, comments, revisions, tags, lists, experts) follows the community:
@@ -61,8 +65,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache, cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -73,6 +79,7 @@ from django.db.models import Model
 from django.test import override_settings
 from django.test.client import ClientHandler
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from ninja.utils import normalize_path
 
 from practica.accounts.models import ApiToken, User
@@ -100,6 +107,8 @@ from practica.discussions.models import (
     Upload,
     Vote,
 )
+from practica.live import services as live
+from practica.live.models import LiveNote, LiveQuestion, LiveRole, LiveSession, LiveVote
 from tests.conftest import ROLES, Api, Cast, client_for
 
 API_PREFIX = "/api/v1"
@@ -255,6 +264,36 @@ class Scene:
     def answer_now(self) -> Answer:
         return Answer.objects.get(pk=self.answer.pk)
 
+    # Live sessions: the cast's session (scheduled an hour ahead by the owner; the facilitator
+    # hosts it and writes its notes), the member's question in it and the facilitator's note.
+
+    @cached_property
+    def live_session(self) -> LiveSession:
+        return LiveSession.objects.select_related("community").get(pk=self.content["live_session"])
+
+    @cached_property
+    def live_question(self) -> LiveQuestion:
+        return LiveQuestion.objects.get(pk=self.content["live_question"])
+
+    @cached_property
+    def live_duplicate(self) -> LiveQuestion:
+        """The owner's duplicate of the member's question, to merge."""
+        return live.live_question_submit(
+            author=self.cast.owner, session=self.live_session, body="What fails first, then?"
+        )
+
+    def live_ended(self) -> None:
+        """The session is over (ended directly, as if by its host)."""
+        LiveSession.objects.filter(pk=self.live_session.pk).update(
+            status="ended", ended_at=timezone.now()
+        )
+
+    def live_prior_vote(self) -> None:
+        """An upvote on the member's question by the actor (made directly); none by its author."""
+        if self.actor is not None and self.actor.pk != self.live_question.author_id:
+            LiveVote.objects.create(question=self.live_question, user=self.actor)
+            LiveQuestion.objects.filter(pk=self.live_question.pk).update(votes=1)
+
     # Reading the database after the request.
 
     def membership_of(self, user: User | None) -> Membership | None:
@@ -306,6 +345,14 @@ SNAPSHOT: list[tuple[type[Model], tuple[str, ...]]] = [
     (Follow, ("user_id", "thread_id")),
     (AskRequest, ("thread_id", "user_id", "asked_by_id")),
     (Upload, ("pk", "uploader_id", "community_id")),
+    # Live sessions.
+    (LiveSession, ("pk", "community_id", "title", "status", "starts_at", "ends_at")),
+    (LiveSession, ("synthesis_thread_id", "synthesis_draft", "moved_to_qa_at", "question_count")),
+    (LiveRole, ("session_id", "user_id", "role")),
+    (LiveQuestion, ("pk", "session_id", "author_id", "body", "state", "is_pinned", "votes")),
+    (LiveQuestion, ("answer", "merged_into_id", "thread_id", "edited_at")),
+    (LiveVote, ("question_id", "user_id")),
+    (LiveNote, ("pk", "session_id", "author_id", "body", "edited_at")),
 ]
 
 
@@ -364,6 +411,16 @@ class Row:
         return self.expect[visibility].split()[ROLES.index(role)]
 
 
+def in_community(name: str, *, api: bool = False, **query: str) -> Url:
+    """A search route (URL name, or API path with `api`) narrowed to the cast's community."""
+
+    def url(s: Scene) -> str:
+        base = API_PREFIX + name if api else reverse(name)
+        return f"{base}?{urlencode({**query, 'community': s.slug})}"
+
+    return url
+
+
 def every(outcomes: str) -> dict[str, str]:
     """The same outcomes on a public, a private and a secret community."""
     return dict.fromkeys(VISIBILITIES, outcomes)
@@ -404,6 +461,10 @@ def op(
             params["thread_id"] = getattr(s, thread).pk
         if "{answer_id}" in path:
             params["answer_id"] = s.answer.pk
+        if "{session_id}" in path:
+            params["session_id"] = s.content["live_session"]
+        if "{question_id}" in path:
+            params["question_id"] = s.content["live_question"]
         return API_PREFIX + path.format(**params)
 
     return Row(method, path, url, expect, **kw)
@@ -442,6 +503,11 @@ def act(action: str, *, on: str) -> Url:
 def at(name: str, **kwargs: Callable[[Scene], Any]) -> Url:
     """The URL of the site route `name`."""
     return lambda s: reverse(name, kwargs={k: f(s) for k, f in kwargs.items()})
+
+
+def board_live(name: str) -> Url:
+    """The live page `name` of the community (list, scheduling, calendar feed)."""
+    return lambda s: reverse(f"live:{name}", kwargs={"slug": s.slug})
 
 
 def invitation_link(s: Scene) -> str:
@@ -598,6 +664,72 @@ def _tag_merged(s: Scene, _: Any) -> bool:
 
 def _previewed(s: Scene, response: Any) -> bool:
     return b"<strong>bold</strong>" in response.content
+
+
+# Live sessions: URLs of the cast's session, question and note, and what a success changed.
+
+
+def live_page(name: str, target: str = "live_session") -> Url:
+    """The live page `name` about the scene's `target` (live_session, live_question, live_note)."""
+    return lambda s: reverse(f"live:{name}", kwargs={"slug": s.slug, "pk": s.content[target]})
+
+
+def _live_form(s: Scene) -> dict:
+    day = (timezone.now() + timedelta(days=2)).date()
+    return {"title": "Renamed live session", "starts_at": f"{day}T10:00",
+            "ends_at": f"{day}T11:00", "time_zone": "Europe/Paris", "questions_open": "scheduled",
+            "hosts": [s.cast.facilitator.pk]}  # fmt: skip
+
+
+def _live_api_form(s: Scene) -> dict:
+    start = timezone.now() + timedelta(days=2)
+    return {"title": "Renamed live session", "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat()}  # fmt: skip
+
+
+def _live_scheduled(s: Scene, _: Any) -> bool:
+    return LiveSession.objects.filter(community=s.community, title="Renamed live session").exists()
+
+
+def _live_status(status: str) -> Done:
+    return lambda s, _: LiveSession.objects.get(pk=s.live_session.pk).status == status
+
+
+def _live_asked(s: Scene, _: Any) -> bool:
+    return LiveQuestion.objects.filter(author=s.actor, body="Who owns the runbooks?").exists()
+
+
+def _live_question(**fields: Any) -> Done:
+    return lambda s, _: LiveQuestion.objects.filter(pk=s.live_question.pk, **fields).exists()
+
+
+def _live_merged(s: Scene, _: Any) -> bool:
+    return LiveQuestion.objects.get(pk=s.live_duplicate.pk).merged_into_id == s.live_question.pk
+
+
+def _live_voted(s: Scene, _: Any) -> bool:
+    return LiveVote.objects.filter(question=s.live_question, user=s.actor).exists()
+
+
+def _live_unvoted(s: Scene, _: Any) -> bool:
+    q = LiveQuestion.objects.get(pk=s.live_question.pk)
+    return q.votes == 0 and not LiveVote.objects.filter(question=q).exists()
+
+
+def _live_noted(s: Scene, _: Any) -> bool:
+    return LiveNote.objects.filter(author=s.actor, body="The CNI goes first.").exists()
+
+
+def _live_note_edited(s: Scene, _: Any) -> bool:
+    return LiveNote.objects.get(pk=s.content["live_note"]).body == "Edited note."
+
+
+def _live_published(s: Scene, _: Any) -> bool:
+    return LiveSession.objects.get(pk=s.live_session.pk).synthesis_thread_id is not None
+
+
+def _live_moved(s: Scene, _: Any) -> bool:
+    return LiveQuestion.objects.get(pk=s.live_question.pk).thread_id is not None
 
 
 # fmt: off
@@ -1083,6 +1215,234 @@ TABLE: list[Row] = [
         secret=                                    "401    404      200    200    200    200"),
         data=lambda s: {"user_ids": [s.expert.pk]}, done=_asked_expert),
 
+    # ---- Live session pages ------------------------------------------------------------------------
+    # Every cast holds a session scheduled an hour ahead (hosted and noted by the facilitator), the
+    # member's question in it and the facilitator's note (see `_make_cast`). Seeing follows the
+    # community's content; asking and voting need membership (the admin belongs to nothing);
+    # hosts, facilitators, owners and the admin edit, start, end and moderate; curators (here the
+    # facilitator, and every facilitator or owner) write notes; publishing the synthesis makes a
+    # discussion, so it takes a member. A refused small action goes back with a message (deny).
+    #                                               anon   outsider member facil  owner  admin
+    page("GET", "live:list", board_live("list"), vis(
+        public=                                    "login  200      200    200    200    200",
+        private=                                   "login  404      200    200    200    200",
+        secret=                                    "login  404      200    200    200    200")),
+    page("GET", "live:schedule", board_live("schedule"), vis(
+        public=                                    "login  403      403    200    200    200",
+        private=                                   "login  404      403    200    200    200",
+        secret=                                    "login  404      403    200    200    200")),
+    page("POST", "live:schedule", board_live("schedule"), vis(
+        public=                                    "login  403      403    302    302    302",
+        private=                                   "login  404      403    302    302    302",
+        secret=                                    "login  404      403    302    302    302"),
+        data=_live_form, done=_live_scheduled),
+    # The calendar feed: signed in, or with the signed key of its link (tests/live/test_ics.py).
+    page("GET", "live:feed", board_live("feed"), vis(
+        public=                                    "login  200      200    200    200    200",
+        private=                                   "login  404      200    200    200    200",
+        secret=                                    "login  404      200    200    200    200")),
+    page("GET", "live:session", live_page("session"), vis(
+        public=                                    "login  200      200    200    200    200",
+        private=                                   "login  404      200    200    200    200",
+        secret=                                    "login  404      200    200    200    200")),
+    page("GET", "live:present", live_page("present"), vis(
+        public=                                    "login  200      200    200    200    200",
+        private=                                   "login  404      200    200    200    200",
+        secret=                                    "login  404      200    200    200    200")),
+    page("GET", "live:ics", live_page("ics"), vis(
+        public=                                    "login  200      200    200    200    200",
+        private=                                   "login  404      200    200    200    200",
+        secret=                                    "login  404      200    200    200    200")),
+    page("GET", "live:edit", live_page("edit"), vis(
+        public=                                    "login  403      403    200    200    200",
+        private=                                   "login  404      403    200    200    200",
+        secret=                                    "login  404      403    200    200    200")),
+    page("POST", "live:edit", live_page("edit"), vis(
+        public=                                    "login  403      403    302    302    302",
+        private=                                   "login  404      403    302    302    302",
+        secret=                                    "login  404      403    302    302    302"),
+        data=_live_form, done=_live_scheduled),
+    page("POST", "live:start", live_page("start"), vis(
+        public=                                    "login  deny     deny   302    302    302",
+        private=                                   "login  404      deny   302    302    302",
+        secret=                                    "login  404      deny   302    302    302"),
+        done=_live_status("live")),
+    page("POST", "live:end", live_page("end"), vis(
+        public=                                    "login  deny     deny   302    302    302",
+        private=                                   "login  404      deny   302    302    302",
+        secret=                                    "login  404      deny   302    302    302"),
+        done=_live_status("ended")),
+    page("POST", "live:ask", live_page("ask"), vis(
+        public=                                    "login  deny     302    302    302    deny",
+        private=                                   "login  404      302    302    302    deny",
+        secret=                                    "login  404      302    302    302    deny"),
+        data=lambda s: {"body": "Who owns the runbooks?"}, done=_live_asked),
+    # Nobody upvotes their own question: the member asked it.
+    page("POST", "live:vote", live_page("vote", "live_question"), vis(
+        public=                                    "login  deny     deny   302    302    deny",
+        private=                                   "login  404      deny   302    302    deny",
+        secret=                                    "login  404      deny   302    302    deny"),
+        data=lambda s: {"value": "1"}, done=_live_voted),
+    page("GET", "live:question_edit", live_page("question_edit", "live_question"), vis(
+        public=                                    "login  deny     200    200    200    200",
+        private=                                   "login  404      200    200    200    200",
+        secret=                                    "login  404      200    200    200    200")),
+    page("POST", "live:question_edit", live_page("question_edit", "live_question"), vis(
+        public=                                    "login  deny     302    302    302    302",
+        private=                                   "login  404      302    302    302    302",
+        secret=                                    "login  404      302    302    302    302"),
+        data=lambda s: {"body": "Clearer now?"}, done=_live_question(body="Clearer now?")),
+    page("POST", "live:withdraw", live_page("withdraw", "live_question"), vis(
+        public=                                    "login  deny     302    deny   deny   deny",
+        private=                                   "login  404      302    deny   deny   deny",
+        secret=                                    "login  404      302    deny   deny   deny"),
+        done=_live_question(state="withdrawn")),
+    page("POST", "live:moderate", live_page("moderate", "live_question"), vis(
+        public=                                    "login  deny     deny   302    302    302",
+        private=                                   "login  404      deny   302    302    302",
+        secret=                                    "login  404      deny   302    302    302"),
+        data=lambda s: {"action": "pin"}, done=_live_question(is_pinned=True)),
+    page("POST", "live:merge", live_page("merge"), vis(
+        public=                                    "login  deny     deny   302    302    302",
+        private=                                   "login  404      deny   302    302    302",
+        secret=                                    "login  404      deny   302    302    302"),
+        data=lambda s: {"ids": [s.live_question.pk, s.live_duplicate.pk],
+                        "target": s.live_question.pk}, done=_live_merged),
+    page("POST", "live:note_create", live_page("note_create"), vis(
+        public=                                    "login  deny     deny   302    302    302",
+        private=                                   "login  404      deny   302    302    302",
+        secret=                                    "login  404      deny   302    302    302"),
+        data=lambda s: {"body": "The CNI goes first."}, done=_live_noted),
+    page("GET", "live:note_edit", live_page("note_edit", "live_note"), vis(
+        public=                                    "login  403      403    200    200    200",
+        private=                                   "login  404      403    200    200    200",
+        secret=                                    "login  404      403    200    200    200")),
+    page("POST", "live:note_edit", live_page("note_edit", "live_note"), vis(
+        public=                                    "login  403      403    302    302    302",
+        private=                                   "login  404      403    302    302    302",
+        secret=                                    "login  404      403    302    302    302"),
+        data=lambda s: {"body": "Edited note."}, done=_live_note_edited),
+    page("GET", "live:synthesis", live_page("synthesis"), vis(
+        public=                                    "login  403      403    200    200    403",
+        private=                                   "login  404      403    200    200    403",
+        secret=                                    "login  404      403    200    200    403")),
+    page("POST", "live:synthesis", live_page("synthesis"), vis(
+        public=                                    "login  403      403    302    302    403",
+        private=                                   "login  404      403    302    302    403",
+        secret=                                    "login  404      403    302    302    403"),
+        given=Scene.live_ended, data=lambda s: {"body": "What we learnt.", "publish": "1"},
+        done=_live_published),
+    page("POST", "live:move_to_qa", live_page("move_to_qa"), vis(
+        public=                                    "login  deny     deny   302    302    302",
+        private=                                   "login  404      deny   302    302    302",
+        secret=                                    "login  404      deny   302    302    302"),
+        given=Scene.live_ended, done=_live_moved),
+
+    # ---- Live sessions API (the same scene) -------------------------------------------------------
+    #                                               anon   outsider member facil  owner  admin
+    op("GET", "/communities/{slug}/live-sessions", vis(
+        public=                                    "401    200      200    200    200    200",
+        private=                                   "401    404      200    200    200    200",
+        secret=                                    "401    404      200    200    200    200")),
+    op("POST", "/communities/{slug}/live-sessions", vis(
+        public=                                    "401    403      403    201    201    201",
+        private=                                   "401    404      403    201    201    201",
+        secret=                                    "401    404      403    201    201    201"),
+        data=_live_api_form, done=_live_scheduled),
+    op("GET", "/live-sessions/{session_id}", vis(
+        public=                                    "401    200      200    200    200    200",
+        private=                                   "401    404      200    200    200    200",
+        secret=                                    "401    404      200    200    200    200")),
+    op("PATCH", "/live-sessions/{session_id}", vis(
+        public=                                    "401    403      403    200    200    200",
+        private=                                   "401    404      403    200    200    200",
+        secret=                                    "401    404      403    200    200    200"),
+        data=lambda s: {"title": "Renamed live session"}, done=_live_scheduled),
+    op("POST", "/live-sessions/{session_id}/start", vis(
+        public=                                    "401    403      403    200    200    200",
+        private=                                   "401    404      403    200    200    200",
+        secret=                                    "401    404      403    200    200    200"),
+        done=_live_status("live")),
+    op("POST", "/live-sessions/{session_id}/end", vis(
+        public=                                    "401    403      403    200    200    200",
+        private=                                   "401    404      403    200    200    200",
+        secret=                                    "401    404      403    200    200    200"),
+        done=_live_status("ended")),
+    op("GET", "/live-sessions/{session_id}/questions", vis(
+        public=                                    "401    200      200    200    200    200",
+        private=                                   "401    404      200    200    200    200",
+        secret=                                    "401    404      200    200    200    200")),
+    op("POST", "/live-sessions/{session_id}/questions", vis(
+        public=                                    "401    403      201    201    201    403",
+        private=                                   "401    404      201    201    201    403",
+        secret=                                    "401    404      201    201    201    403"),
+        data=lambda s: {"body": "Who owns the runbooks?"}, done=_live_asked),
+    op("PATCH", "/live-questions/{question_id}", vis(
+        public=                                    "401    403      403    200    200    200",
+        private=                                   "401    404      403    200    200    200",
+        secret=                                    "401    404      403    200    200    200"),
+        data=lambda s: {"action": "pin"}, done=_live_question(is_pinned=True)),
+    op("PUT", "/live-questions/{question_id}/vote", vis(
+        public=                                    "401    403      422    200    200    403",
+        private=                                   "401    404      422    200    200    403",
+        secret=                                    "401    404      422    200    200    403"),
+        done=_live_voted),
+    # Each signed-in person but the question's author has an upvote there first (made directly).
+    op("DELETE", "/live-questions/{question_id}/vote", vis(
+        public=                                    "401    403      200    200    200    403",
+        private=                                   "401    404      200    200    200    403",
+        secret=                                    "401    404      200    200    200    403"),
+        given=Scene.live_prior_vote, done=_live_unvoted),
+    op("POST", "/live-questions/merge", vis(
+        public=                                    "401    403      403    200    200    200",
+        private=                                   "401    404      403    200    200    200",
+        secret=                                    "401    404      403    200    200    200"),
+        data=lambda s: {"target": s.live_question.pk, "sources": [s.live_duplicate.pk]},
+        done=_live_merged),
+    op("GET", "/live-sessions/{session_id}/notes", vis(
+        public=                                    "401    200      200    200    200    200",
+        private=                                   "401    404      200    200    200    200",
+        secret=                                    "401    404      200    200    200    200")),
+    op("POST", "/live-sessions/{session_id}/notes", vis(
+        public=                                    "401    403      403    201    201    201",
+        private=                                   "401    404      403    201    201    201",
+        secret=                                    "401    404      403    201    201    201"),
+        data=lambda s: {"body": "The CNI goes first."}, done=_live_noted),
+    op("POST", "/live-sessions/{session_id}/publish", vis(
+        public=                                    "401    403      403    200    200    403",
+        private=                                   "401    404      403    200    200    403",
+        secret=                                    "401    404      403    200    200    403"),
+        given=Scene.live_ended, done=_live_published),
+    op("POST", "/live-sessions/{session_id}/move-to-qa", vis(
+        public=                                    "401    403      403    200    200    200",
+        private=                                   "401    404      403    200    200    200",
+        secret=                                    "401    404      403    200    200    200"),
+        given=Scene.live_ended, done=_live_moved),
+
+    # ---- Search -------------------------------------------------------------------------------------
+    # Search filters by what the searcher may read inside its query (tests/search); narrowing to one
+    # community follows reading it: a private community's content is for its members.
+    #                                               anon   outsider member facil  owner  admin
+    page("GET", "search:similar", in_community("search:similar", title="kubernetes"), vis(
+        public=                                    "login  200      200    200    200    200",
+        private=                                   "login  404      200    200    200    200",
+        secret=                                    "login  404      200    200    200    200")),
+    Row("GET", "/search", in_community("/search", api=True, q="kubernetes"), vis(
+        public=                                    "401    200      200    200    200    200",
+        private=                                   "401    404      200    200    200    200",
+        secret=                                    "401    404      200    200    200    200")),
+    Row("GET", "/search/similar", in_community("/search/similar", api=True, title="kubernetes"),
+        vis(
+        public=                                    "401    200      200    200    200    200",
+        private=                                   "401    404      200    200    200    200",
+        secret=                                    "401    404      200    200    200    200")),
+    Row("GET", "/people/experts", in_community("/people/experts", api=True, topic="kubernetes"),
+        vis(
+        public=                                    "401    200      200    200    200    200",
+        private=                                   "401    404      200    200    200    200",
+        secret=                                    "401    404      200    200    200    200"),
+        given=lambda s: s.expert),
+
     # ---- Site pages (no community of their own) ---------------------------------------------------
     #                                               anon   outsider member facil  owner  admin
     page("GET", "home", at("home"), site(         "200    200      200    200    200    200")),
@@ -1133,6 +1493,19 @@ TABLE: list[Row] = [
     page("POST", "discussions:preview", at("discussions:preview"), site(
                                                    "login  200      200    200    200    200"),
         data=lambda s: {"body": "**bold**"}, done=_previewed),
+    # Search across everything the person may read (the header's box, the results page, who knows).
+    page("GET", "search:search", at("search:search"), site(
+                                                   "login  200      200    200    200    200")),
+    page("GET", "search:instant", at("search:instant"), site(
+                                                   "login  200      200    200    200    200")),
+    page("GET", "search:experts", at("search:experts"), site(
+                                                   "login  200      200    200    200    200")),
+    # Live sessions across communities, and the short link the presenter's screen shows (to the
+    # session page, when the person may see it).
+    page("GET", "live:index", at("live:index"), site(
+                                                   "login  200      200    200    200    200")),
+    page("GET", "live:join", at("live:join", pk=lambda s: s.content["live_session"]), site(
+                                                   "login  302      302    302    302    302")),
     # The API's description is public documentation, like the sign-in pages: it holds no content.
     page("GET", "api:openapi-json", at("api:openapi-json"), site(
                                                    "200    200      200    200    200    200")),
@@ -1348,6 +1721,23 @@ def _make_cast(visibility: str) -> dict[str, int]:
         body="Share what you saw.",
         kind=Kind.DISCUSSION,
     )
+    start = timezone.now() + timedelta(hours=1)
+    session = live.live_session_schedule(
+        actor=owner,
+        community=c,
+        title="Ask the platform team anything",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        hosts=[people["facilitator"]],
+        curators=[people["facilitator"]],
+        allow_anonymous=True,
+    )
+    live_question = live.live_question_submit(
+        author=member, session=session, body="What breaks first in an upgrade?"
+    )
+    live_note = live.live_note_post(
+        author=people["facilitator"], session=session, body="We start at five past."
+    )
     return {
         "community": c.pk,
         **{role: person.pk for role, person in people.items()},
@@ -1355,6 +1745,9 @@ def _make_cast(visibility: str) -> dict[str, int]:
         "answer": answer.pk,
         "comment": comment.pk,
         "discussion": discussion.pk,
+        "live_session": session.pk,
+        "live_question": live_question.pk,
+        "live_note": live_note.pk,
     }
 
 

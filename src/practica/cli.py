@@ -1,4 +1,5 @@
-"""The `practica` command: serve, worker, migrate, demo, createuser, token, check, backup, restore.
+"""The `practica` command: serve, worker, migrate, demo, createuser, token, check, backup, restore,
+search.
 
 Anything else is handed to Django's management commands (`practica manage <command> ...`).
 """
@@ -62,6 +63,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         forwarded_allow_ips=args.forwarded_allow_ips,
         lifespan="off",
+        # Browsers ask for permessage-deflate; its zlib state costs ~30 KB per WebSocket and
+        # compressing each small event frame per socket costs CPU (docs/decisions.md).
+        ws_per_message_deflate=False,
     )
     return 0
 
@@ -287,6 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="restore the database from PATH (stop the server first)")
     p.add_argument("path")
     p.set_defaults(func=cmd_restore)
+
+    from practica.search.cli import add_parser as add_search_parser
+
+    add_search_parser(sub, _setup)  # `practica search reindex|check`, kept with the search app
 
     p = sub.add_parser("manage", help="run a Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)

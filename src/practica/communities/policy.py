@@ -28,6 +28,16 @@ Actions on content (a Thread, Answer or Comment; `obj.community` is its communit
   membership; authors edit and delete their own (not a question whose answer was accepted);
   facilitators and site admins moderate; a wiki thread is editable by every member.
 Actions on a Tag: tag.manage (rename, merge, describe)
+Live sessions (obj: a Community for live.schedule, else a LiveSession, LiveQuestion or LiveNote;
+anything with `roles_of(user_id)`, or a `session` that has it):
+  live.schedule (Community), live.view, live.edit, live.start, live.end, live.ask, live.vote,
+  live.moderate, live.note, live.publish, live.move_to_qa, live.see_author,
+  live.question_view, live.question_edit, live.question_withdraw
+  Seeing follows the community's content; asking and voting need membership; the session's hosts
+  (and facilitators, owners, site admins) edit, start and end it; hosts and moderators moderate;
+  curators write notes and publish the synthesis (as members: it becomes a discussion); a question's author edits or withdraws it until
+  it is answered. Session roles count only while their holder is an active member. Only site
+  admins may see who wrote an anonymous question.
 """
 
 from __future__ import annotations
@@ -189,9 +199,53 @@ def _content_can(user: Any, action: str, obj: Any) -> bool:
     raise ValueError(f"unknown action {action!r}")
 
 
+_LIVE_OPEN_STATES = ("pending", "approved")  # a question its author may still change
+_LIVE_PUBLIC_STATES = ("approved", "answered")
+
+
+def _live_can(user: Any, action: str, obj: Any) -> bool:
+    """Live sessions: see the module docstring."""
+    if action == "live.schedule":
+        return _community_can(user, "community.read", obj) and _is_moderator(user, obj)
+    session = obj if hasattr(obj, "roles_of") else obj.session
+    community = session.community
+    if not _community_can(user, "community.read", community):
+        return False
+    admin = _is_admin(user)
+    member = role_in(user, community) is not None
+    roles = session.roles_of(user.pk) if member else frozenset()
+    staff = admin or _at_least(user, community, Role.FACILITATOR)
+    moderator = staff or bool(roles & {"host", "moderator"})
+    if action == "live.view":
+        return True
+    if action in ("live.edit", "live.start", "live.end"):
+        return staff or "host" in roles
+    if action in ("live.ask", "live.vote"):
+        return member
+    if action in ("live.moderate", "live.move_to_qa"):
+        return moderator
+    if action == "live.note":
+        return staff or "curator" in roles
+    if action == "live.publish":  # the synthesis is a discussion: its author must be a member
+        return member and (staff or "curator" in roles)
+    if action == "live.see_author":
+        return admin
+    author = getattr(obj, "author_id", None) is not None and obj.author_id == user.pk
+    state = getattr(obj, "state", "")
+    if action == "live.question_view":
+        return moderator or state in _LIVE_PUBLIC_STATES or (author and state == "pending")
+    if action == "live.question_edit":
+        return moderator or (member and author and state in _LIVE_OPEN_STATES)
+    if action == "live.question_withdraw":
+        return member and author and state in _LIVE_OPEN_STATES
+    raise ValueError(f"unknown action {action!r}")
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """May `user` do `action` on `obj`? See the module docstring for the actions."""
     user = _concrete(user)
+    if obj is not None and action.startswith("live."):
+        return _signed_in(user) and _live_can(user, action, obj)
     if obj is None:
         if action == "community.create":
             return _signed_in(user)
@@ -220,6 +274,11 @@ def authorize(user: Any, action: str, obj: Any) -> None:
     kind = action.split(".", 1)[0]
     if kind in ("thread", "answer", "comment") and not can(user, f"{kind}.view", obj):
         raise Http404("No such page.")  # deleted, or in a deleted thread: gone for members
+    if kind == "live" and not isinstance(obj, Community):
+        if not can(user, "live.view", obj):
+            raise Http404("No such page.")  # a private community's sessions are for members
+        if hasattr(obj, "is_anonymous") and not can(user, "live.question_view", obj):
+            raise Http404("No such question.")  # hidden, dismissed, merged: gone for participants
     if not can(user, action, obj):
         raise PermissionDenied("You are not allowed to do that here.")
 
@@ -274,3 +333,28 @@ def visible_to(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
 
 def is_anonymous(user: Any) -> bool:
     return user is None or isinstance(user, AnonymousUser) or not user.is_authenticated
+
+
+def readable_community_ids(user: Any) -> list[int] | None:
+    """Ids of the communities whose content `user` may read, for filters written in SQL (search);
+    None means every community (site admins). The same rule as `readable_communities_q`."""
+    user = _concrete(user)
+    if _is_admin(user):
+        return None
+    if not _signed_in(user):
+        return []
+    public = Community.objects.filter(visibility=Visibility.PUBLIC).values_list("pk", flat=True)
+    return sorted(set(public) | set(_member_community_ids(user)))
+
+
+def viewable_community_ids(user: Any) -> list[int] | None:
+    """Ids of the communities `user` may know exist (as `viewable_communities_q`); None: all."""
+    user = _concrete(user)
+    if _is_admin(user):
+        return None
+    if not _signed_in(user):
+        return []
+    listed = Community.objects.filter(
+        visibility__in=[Visibility.PUBLIC, Visibility.PRIVATE]
+    ).values_list("pk", flat=True)
+    return sorted(set(listed) | set(_member_community_ids(user)))

@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django; WebSocket routes join here as the live features arrive."""
+"""ASGI entry point: HTTP through Django; WebSocket event streams (`/ws/streams/<stream>/`) through
+Channels, signed in by the session cookie or an API token, from this site's origins only."""
 
 import os
 
@@ -7,6 +8,18 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practica.config.settings")
 django_asgi = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402  (needs Django set up first)
+# These need Django set up first.
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi})
+from practica.core.consumers import (  # noqa: E402
+    BrowserOriginValidator,
+    StreamAuthMiddleware,
+    websocket_urlpatterns,
+)
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi,
+        "websocket": BrowserOriginValidator(StreamAuthMiddleware(URLRouter(websocket_urlpatterns))),
+    }
+)

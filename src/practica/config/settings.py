@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "practica.accounts",
     "practica.communities",
     "practica.discussions",
+    "practica.live",
+    "practica.search",
     "practica.api",
 ]
 
@@ -106,7 +108,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Each process reads one channel for all its event streams (core/streams/hub.py), so
+            # it needs room for a burst of events rather than the default 100.
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 5000},
         }
     }
 else:

@@ -33,6 +33,7 @@ from practica.discussions.services.community import (
 )
 from practica.discussions.services.threads import (
     thread_create,
+    thread_create_for,
     thread_delete,
     thread_rollback,
     thread_set_wiki,
@@ -66,6 +67,7 @@ __all__ = [
     "tag_merge",
     "tag_update",
     "thread_create",
+    "thread_create_for",
     "thread_delete",
     "thread_rollback",
     "thread_set_wiki",

@@ -176,3 +176,42 @@ def thread_delete(*, actor: User, thread: Thread) -> bool:
             user_id=actor.pk,
         )
     return bool(changed)
+
+
+@transaction.atomic
+def thread_create_for(
+    *,
+    actor: User,
+    community: Community,
+    author: User | None,
+    title: str,
+    body: str,
+    followers: Iterable[User] = (),
+) -> Thread:
+    """A question brought in from elsewhere (a live session's queue) by a moderator of that
+    place, on its asker's behalf: `author` asked it (None keeps it anonymous, shown as "someone");
+    `followers` (and the author) follow it when they may read the community. The caller checks
+    that `actor` may do this; the asker's own rate limit does not apply."""
+    if not policy.can(actor, "community.read", community):
+        raise Http404("No such community.")
+    errors: dict[str, str] = {}
+    title = _clean_title(title, errors)
+    body = _clean_body(body, errors)
+    if errors:
+        raise ValidationError(errors)
+    thread = Thread.objects.create(
+        community=community, author=author, title=title, body=body, body_html=render_body(body)
+    )
+    Revision.objects.create(
+        thread=thread, number=1, author=author, title=title, body=body, reason="First version"
+    )
+    for person in [*([author] if author else []), *followers]:
+        if policy.can(person, "thread.follow", thread):
+            _follow(person, thread)
+    events.publish(
+        "question.asked",
+        thread_id=thread.pk,
+        community_id=community.pk,
+        user_id=author.pk if author else None,
+    )
+    return thread

@@ -1,0 +1,389 @@
+"""Searching: permissions, filters and ranking inside one SQL query (docs/search.md).
+
+What a searcher may see is decided by `communities.policy` (the community ids whose content they
+may read, the communities they may know exist) and applied in the WHERE clause together with the
+deleted flag, before ranking and paging, so every page is full and every count honest. A fixed
+number of queries per call, however many results.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db import connection
+from django.http import Http404
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from practica.accounts.models import User
+from practica.communities import policy
+from practica.communities.models import Community
+from practica.core.pagination import InvalidCursor
+from practica.search import sources
+from practica.search.engines import Match, get_engine
+from practica.search.highlight import highlight, snippet
+from practica.search.models import SearchDocument
+from practica.search.query import Query, apply_filter, parse
+
+# SQL here is assembled from this module's and the engines' own fragments; every value a person
+# typed travels as a query parameter (%s), and full-text words are letters and digits only.
+CANDIDATES = 500  # counts stop at "500+"; results are paged this deep at most
+RANKED = 200  # the newest matches ranked, twice: anywhere, and in titles (docs/search.md)
+SIMILAR_CANDIDATES = 200  # the newest questions sharing a word of the title, ranked
+PAGE = 20
+
+
+@dataclass
+class Result:
+    id: int  # the object's id
+    kind: str
+    url: str
+    title: str
+    title_html: SafeString
+    heading: str
+    snippet: SafeString
+    community: Community | None
+    score: int
+    solved: bool
+    answer_count: int
+    date: datetime
+    document: SearchDocument
+
+
+@dataclass
+class Results:
+    items: list[Result] = field(default_factory=list)
+    total: int = 0
+    more_than: bool = False  # total is a lower bound ("500+")
+    next_cursor: str | None = None
+    query: Query = field(default_factory=Query)
+    notices: list[str] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def total_text(self) -> str:
+        return f"{self.total:,}+" if self.more_than else f"{self.total:,}"
+
+
+def _encode(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        offset = int(data["o"])
+    except (binascii.Error, ValueError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        raise InvalidCursor(
+            "This page link is not valid; start again from the first page."
+        ) from exc
+    if not 0 <= offset <= CANDIDATES:
+        raise InvalidCursor("This page link is not valid; start again from the first page.")
+    return offset
+
+
+def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _scope(user: Any, kinds: list[str]) -> tuple[str, list[Any]]:
+    """Which documents `user` may see, by the scope of their kind (sources.SCOPES)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for scope, ids in (
+        ("content", policy.readable_community_ids(user)),
+        ("community", policy.viewable_community_ids(user)),
+        ("site", None),
+    ):
+        scoped = [k for k in sources.kinds_in_scope(scope) if not kinds or k in kinds]
+        if not scoped or ids == []:
+            continue
+        sql, p = _in("d.kind", scoped)
+        if ids is not None:
+            community_sql, cp = _in("d.community_id", ids)
+            sql, p = f"{sql} AND {community_sql}", p + cp
+        parts.append(f"({sql})")
+        params += p
+    return ("(" + " OR ".join(parts) + ")" if parts else "1 = 0"), params
+
+
+def _day(value: date, end: bool = False) -> datetime:
+    return timezone.make_aware(datetime.combine(value, time.max if end else time.min))
+
+
+def _filters(
+    user: Any, q: Query, after: date | None, before: date | None
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = ["d.deleted = %s"]
+    params: list[Any] = [False]
+    sql, p = _scope(user, q.kinds)
+    where.append(sql)
+    params += p
+    if q.communities:
+        ids = list(
+            policy.visible_to(user, Community.objects.filter(slug__in=q.communities)).values_list(
+                "pk", flat=True
+            )
+        )
+        if len(ids) < len(q.communities):
+            q.notices.append("No community matches some of the in: filters.")
+        sql, p = _in("d.community_id", ids)
+        where.append(sql)
+        params += p
+    for tag in q.tags:
+        where.append("d.tags LIKE %s")
+        params.append(f"% {tag} %")
+    if q.authors:
+        ids = list(User.objects.filter(handle__in=q.authors).values_list("pk", flat=True))
+        if len(ids) < len(q.authors):
+            q.notices.append("Nobody has some of the author: handles.")
+        sql, p = _in("d.author_id", ids)
+        where.append(sql)
+        params += p
+    if q.solved:
+        where.append("d.solved = %s")
+        params.append(True)
+    if q.unanswered:
+        where.append("d.kind = %s AND d.answer_count = 0 AND d.solved = %s")
+        params += ["question", False]
+    if after:
+        where.append("d.created_at >= %s")
+        params.append(_day(after))
+    if before:
+        where.append("d.created_at <= %s")
+        params.append(_day(before, end=True))
+    return where, params
+
+
+def _tier(q: Query) -> tuple[str, list[Any]]:
+    """2 when the title holds the searched words as a phrase, +1 when a word is one of the tags."""
+    find = (
+        "instr(lower(d.title), %s)"
+        if connection.vendor == "sqlite"
+        else "strpos(lower(d.title), %s)"
+    )
+    parts, params = [], []
+    phrases = [" ".join(p) for p in q.phrases]
+    if len(q.words) > 1:
+        phrases.append(" ".join(q.words))
+    if phrases:
+        parts.append(
+            "CASE WHEN " + " OR ".join([f"{find} > 0"] * len(phrases)) + " THEN 2 ELSE 0 END"
+        )
+        params += phrases
+    terms = q.all_terms()
+    if terms:
+        parts.append(
+            "CASE WHEN " + " OR ".join(["d.tags LIKE %s"] * len(terms)) + " THEN 1 ELSE 0 END"
+        )
+        params += [f"% {t} %" for t in terms]
+    return (" + ".join(parts) or "0"), params
+
+
+def _candidates(
+    m: Match,
+    where: list[str],
+    params: list[Any],
+    tier: tuple[str, list[Any]],
+    bound: int,
+    *,
+    titles_only: bool = False,
+) -> tuple[str, list[Any]]:
+    """The documents to rank: the `bound` newest that match anywhere, and the `bound` newest that
+    match in the title, each after the permission and filter conditions (so every candidate may
+    be shown). With fewer matches than `bound`, that is all of them (docs/search.md)."""
+    tier_sql, tier_params = tier
+    parts: list[str] = []
+    args: list[Any] = []
+    matches = [m.params, *([m.title_params] if m.title_params else [])]
+    for match_params in matches[-1:] if titles_only else matches:
+        conditions = " AND ".join([*m.where, *where])
+        parts.append(
+            f"SELECT * FROM (SELECT d.id AS id, d.last_activity_at AS la, d.boost AS boost, "  # noqa: S608
+            f"{tier_sql} AS tier, {m.rank_sql} AS r FROM {m.from_sql} WHERE {conditions} "
+            f"ORDER BY {m.recency} DESC LIMIT %s) c{len(parts)}"
+        )
+        args += [*tier_params, *m.rank_params, *match_params, *params, bound]
+    return " UNION ".join(parts), args
+
+
+def _ids(
+    m: Match,
+    where: list[str],
+    params: list[Any],
+    q: Query,
+    *,
+    offset: int,
+    limit: int,
+    ranked: bool,
+) -> list[int]:
+    if not ranked:
+        conditions = " AND ".join([*m.where, *where])
+        sql = (
+            f"SELECT d.id FROM {m.from_sql} WHERE {conditions} "  # noqa: S608
+            "ORDER BY d.last_activity_at DESC, d.id DESC LIMIT %s OFFSET %s"
+        )
+        args = [*m.params, *params, limit, offset]
+    else:
+        candidates, args = _candidates(m, where, params, _tier(q), RANKED)
+        sql = (
+            f"SELECT id FROM ({candidates}) c GROUP BY id, tier, boost, la "  # noqa: S608
+            "ORDER BY tier DESC, MAX(r) * (1 + boost) DESC, la DESC, id DESC LIMIT %s OFFSET %s"
+        )
+        args += [limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _count(m: Match, where: list[str], params: list[Any]) -> int:
+    conditions = " AND ".join([*m.where, *where])
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {m.from_sql} WHERE {conditions} LIMIT %s) x"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*m.params, *params, CANDIDATES + 1])
+        return int(cursor.fetchone()[0])
+
+
+def results_for(ids: list[int], q: Query) -> list[Result]:
+    """The documents `ids`, in that order, ready to show (three queries at most)."""
+    docs = SearchDocument.objects.in_bulk(ids)
+    rows = [docs[pk] for pk in ids if pk in docs]
+    communities = Community.objects.in_bulk({d.community_id for d in rows if d.community_id})
+    # A document whose community is gone (deleted since it was indexed) has nowhere to link to.
+    rows = [d for d in rows if not d.community_id or d.community_id in communities]
+    slugs = {pk: c.slug for pk, c in communities.items()}
+    urls: dict[int, str] = {}
+    by_source: dict[str, list[SearchDocument]] = {}
+    for d in rows:
+        by_source.setdefault(d.source, []).append(d)
+    for name, group in by_source.items():
+        urls.update(sources.get(name).urls(group, slugs))
+    terms = q.all_terms()
+    out = []
+    for d in rows:
+        title = d.title or d.heading
+        out.append(
+            Result(
+                id=d.object_id,
+                kind=d.kind,
+                url=urls.get(d.pk, ""),
+                title=title,
+                title_html=highlight(title, terms),
+                heading=d.heading,
+                snippet=snippet(d.body, terms),
+                community=communities.get(d.community_id) if d.community_id else None,
+                score=d.score,
+                solved=d.solved,
+                answer_count=d.answer_count,
+                date=d.last_activity_at,
+                document=d,
+            )
+        )
+    return out
+
+
+def search(
+    *,
+    user: Any,
+    q: str = "",
+    kind: str = "",
+    community: str = "",
+    tag: str = "",
+    author: str = "",
+    solved: bool = False,
+    after: date | None = None,
+    before: date | None = None,
+    cursor: str | None = None,
+    limit: int = PAGE,
+    instant: bool = False,
+    count: bool = True,
+) -> Results:
+    """What `user` may see that matches `q` (the syntax in `search.query`) and the filters, best
+    first: see docs/search.md for the ranking. `instant` treats the last word as a prefix (search
+    as you type). Raises InvalidCursor for a bad cursor. Nothing for anonymous users."""
+    query = parse(q)
+    for name, value in (("kind", kind), ("in", community), ("tag", tag), ("author", author)):
+        if value:
+            apply_filter(query, name, value, negate=False)
+    if solved:
+        query.solved = True
+    results = Results(query=query, notices=query.notices)
+    offset = _decode(cursor)
+    if policy.is_anonymous(user) or query.is_empty:
+        return results
+    where, params = _filters(user, query, after, before)
+    match = get_engine().match(query, prefix=instant)
+    limit = max(1, min(limit, 50))
+    ranked = query.has_text
+    if ranked and offset >= CANDIDATES:
+        return results
+    ids = _ids(match, where, params, query, offset=offset, limit=limit + 1, ranked=ranked)
+    results.items = results_for(ids[:limit], query)
+    if len(ids) > limit and offset + limit < CANDIDATES:
+        results.next_cursor = _encode(offset + limit)
+    if not count:  # the header's drop-down shows no count: save the query
+        results.total = offset + len(results.items)
+        return results
+    results.total = _count(match, where, params)
+    results.more_than = results.total > CANDIDATES
+    results.total = min(results.total, CANDIDATES)
+    return results
+
+
+_STOP = (
+    "a an and are as at be but by can do does for from has have how i if in into is it its my no "
+    "not of on or our should so that the their there these this to was we what when where which "
+    "who why will with you your"
+)
+STOP_WORDS = frozenset(_STOP.split())
+
+
+def similar(
+    *, user: Any, title: str, community: Community | None = None, limit: int = 5
+) -> list[Result]:
+    """Up to `limit` questions `user` may see that share words with `title`, best match first
+    (any word may match; solved questions and good answers lift). `community` narrows to one; the
+    caller checks that `user` may read it."""
+    words = [w for w in parse(title).all_terms() if w not in STOP_WORDS and len(w) > 1][:12]
+    if policy.is_anonymous(user) or not words:
+        return []
+    query = Query(words=list(dict.fromkeys(words)))
+    where, params = _filters(user, Query(kinds=["question"]), None, None)
+    if community is not None:
+        where.append("d.community_id = %s")
+        params.append(community.pk)
+    m = get_engine().match(query, any_word=True)
+    candidates, args = _candidates(
+        m, where, params, ("0", []), SIMILAR_CANDIDATES, titles_only=True
+    )
+    sql = (
+        f"SELECT id FROM ({candidates}) c GROUP BY id, boost, la "  # noqa: S608
+        "ORDER BY MAX(r) * (1 + boost) DESC, la DESC, id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*args, max(1, min(limit, 10))])
+        ids = [row[0] for row in cursor.fetchall()]
+    return results_for(ids, query)
+
+
+def readable_community(*, user: Any, slug: str) -> Community:
+    """The community at `slug` if `user` may read its content; Http404 otherwise (as if it did
+    not exist)."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not policy.can(user, "community.read", community):
+        raise Http404("No such community.")
+    return community

@@ -1,0 +1,244 @@
+"""Searching, on whichever engine the database gives (run the suite on SQLite and PostgreSQL)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from practica.core.pagination import InvalidCursor
+from practica.discussions import services as discussions
+from practica.discussions.models import Thread
+from practica.search.engines import PostgresEngine, SqliteEngine, get_engine
+from practica.search.models import SearchDocument
+from practica.search.selectors import search
+
+
+def titles(results):
+    return [r.title for r in results]
+
+
+@pytest.fixture
+def guild(cast_factory, ask, answer):
+    cast = cast_factory("public")
+    c = cast.community
+    k8s = ask(
+        c,
+        "Rolling update of Kubernetes nodes",
+        body="We drain each node first.",
+        tags=["kubernetes"],
+    )
+    helm = ask(
+        c,
+        "Helm chart versioning",
+        body="How do you version a helm chart for kubernetes?",
+        tags=["helm"],
+    )
+    cafe = ask(c, "Café budget for the offsite", body="Coffee and croissants.")
+    talk = ask(
+        c, "Monthly retrospective notes", body="Deploying on Fridays: yes or no?", kind="discussion"
+    )
+    ans = answer(k8s, "Cordon, then drain, then upgrade the kubelet.")
+    return cast, {"k8s": k8s, "helm": helm, "cafe": cafe, "talk": talk, "answer": ans}
+
+
+def test_the_engine_follows_the_database():
+    engine = get_engine()
+    assert isinstance(engine, SqliteEngine if connection.vendor == "sqlite" else PostgresEngine)
+
+
+def test_words_match_title_tags_and_body_and_answers(guild):
+    cast, t = guild
+    found = search(user=cast.member, q="kubernetes")
+    assert set(titles(found)) == {t["k8s"].title, t["helm"].title}
+    assert search(user=cast.member, q="kubelet").items[0].kind == "answer"
+
+
+def test_stemming_and_accents(guild):
+    cast, t = guild
+    assert titles(search(user=cast.member, q="draining kind:question")) == [t["k8s"].title]
+    assert titles(search(user=cast.member, q="cafe")) == [t["cafe"].title]
+    assert titles(search(user=cast.member, q="deploy")) == [t["talk"].title]
+
+
+def test_all_words_must_match(guild):
+    cast, t = guild
+    assert titles(search(user=cast.member, q="helm kubernetes")) == [t["helm"].title]
+    assert search(user=cast.member, q="helm croissants").items == []
+
+
+def test_exact_phrase(guild):
+    cast, t = guild
+    assert titles(search(user=cast.member, q='"rolling update"')) == [t["k8s"].title]
+    assert search(user=cast.member, q='"update rolling"').items == []
+
+
+def test_excluded_words(guild):
+    cast, t = guild
+    assert titles(search(user=cast.member, q="kubernetes -helm")) == [t["k8s"].title]
+    assert titles(search(user=cast.member, q="tag:kubernetes -drain")) == []
+
+
+def test_prefix_while_typing(guild):
+    cast, t = guild
+    assert titles(search(user=cast.member, q="kuber", instant=True))[:1] in (
+        [t["k8s"].title],
+        [t["helm"].title],
+    )
+    assert search(user=cast.member, q="kuber").items == []
+
+
+def test_filters(guild, user_factory, add_member):
+    cast, t = guild
+    m = cast.member
+    assert titles(search(user=m, q="tag:helm")) == [t["helm"].title]
+    assert titles(search(user=m, q="kind:discussion")) == [t["talk"].title]
+    assert {r.kind for r in search(user=m, q="kubernetes kind:answer")} <= {"answer"}
+    assert set(titles(search(user=m, q="is:unanswered"))) == {
+        t["helm"].title,
+        t["cafe"].title,
+    }
+    discussions.answer_accept(actor=cast.owner, answer=t["answer"])
+    solved = search(user=m, q="is:solved kind:question")
+    assert titles(solved) == [t["k8s"].title] and solved.items[0].solved
+    assert titles(search(user=m, q=f"in:{cast.community.slug} café")) == [t["cafe"].title]
+    assert search(user=m, q="in:no-such-place café").items == []
+    owner = cast.owner.handle
+    assert len(search(user=m, q=f"author:@{owner} kind:question")) == 3
+    assert search(user=m, q=f"author:{m.handle} kind:question").items == []
+
+
+def test_form_filters_and_dates(guild):
+    cast, t = guild
+    m = cast.member
+    assert titles(search(user=m, q="kubernetes", tag="helm")) == [t["helm"].title]
+    assert titles(search(user=m, q="", kind="discussion")) == [t["talk"].title]
+    today = timezone.now().date()
+    assert len(search(user=m, q="kubernetes", after=today)) == 2
+    assert search(user=m, q="kubernetes", before=today - timedelta(days=1)).items == []
+
+
+def test_results_carry_what_the_page_shows(guild):
+    cast, t = guild
+    r = search(user=cast.member, q="drain kind:question").items[0]
+    assert r.url == t["k8s"].get_absolute_url()
+    assert r.community == cast.community
+    assert "<mark>drain</mark>" in str(r.snippet)
+    a = search(user=cast.member, q="kubelet").items[0]
+    assert a.url.endswith(f"#answer-{t['answer'].pk}") and a.title == t["k8s"].title
+
+
+def test_snippets_escape_everything_but_the_marks(cast_factory, ask):
+    cast = cast_factory("public")
+    ask(cast.community, "Escaping tags safely", body='<script>alert("x")</script> safely & soundly')
+    r = search(user=cast.member, q="safely").items[0]
+    html = str(r.snippet)
+    assert "<script>" not in html and "<mark>" in html
+    assert "&lt;" in html or "alert" not in html
+
+
+def test_cursor_pages_are_full_and_complete(cast_factory, ask):
+    cast = cast_factory("public")
+    for i in range(7):
+        ask(cast.community, f"Observability question number {i}")
+    first = search(user=cast.member, q="observability", limit=3)
+    assert len(first) == 3 and first.total == 7 and first.next_cursor
+    second = search(user=cast.member, q="observability", limit=3, cursor=first.next_cursor)
+    third = search(user=cast.member, q="observability", limit=3, cursor=second.next_cursor)
+    seen = titles(first) + titles(second) + titles(third)
+    assert len(seen) == 7 == len(set(seen)) and third.next_cursor is None
+
+
+def test_a_bad_cursor_is_a_clear_error(guild):
+    cast, _ = guild
+    with pytest.raises(InvalidCursor):
+        search(user=cast.member, q="kubernetes", cursor="not a cursor!")
+
+
+def test_an_empty_query_searches_nothing(guild):
+    cast, _ = guild
+    assert search(user=cast.member, q="   ").items == []
+    assert search(user=None, q="kubernetes").items == []
+
+
+def test_people_and_communities_are_found(cast_factory, user_factory):
+    cast = cast_factory("public")
+    grace = user_factory("Grace Hopper", team="Compilers")
+    found = search(user=cast.member, q="hopper")
+    assert [(r.kind, r.title) for r in found] == [("person", "Grace Hopper")]
+    assert found.items[0].url == grace.get_absolute_url()
+    assert search(user=cast.member, q="compilers kind:person").items[0].title == "Grace Hopper"
+    community = search(user=cast.member, q=f"{cast.community.name} kind:community").items[0]
+    assert community.url == cast.community.get_absolute_url()
+
+
+QUERY_PIECES = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            '"',
+            "-",
+            ":",
+            "*",
+            "^",
+            "(",
+            ")",
+            "NEAR",
+            "NEAR/3",
+            "AND",
+            "OR",
+            "NOT",
+            "'",
+            ";",
+            "tag:",
+            "in:",
+            "is:",
+            "author:@",
+            "kind:",
+            "\\",
+            "%",
+            "_",
+            "&",
+            "|",
+            "!",
+            "kubernetes",
+            "drain",
+            "' OR 1=1 --",
+            "\x00",
+            "🎉",
+            "é",
+            "<->",
+            ":*",
+        ]
+    ),
+)
+QUERY_TEXT = st.lists(QUERY_PIECES, max_size=25).map(" ".join) | st.lists(
+    QUERY_PIECES, max_size=25
+).map("".join)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(raw=QUERY_TEXT, instant=st.booleans())
+def test_any_query_gives_results_or_notices_never_an_error(guild, raw, instant):
+    cast, _ = guild
+    results = search(user=cast.member, q=raw, instant=instant)
+    assert results.total >= len(results.items)
+    assert all(r.url for r in results)
+
+
+def test_monstrous_queries(guild):
+    cast, _ = guild
+    for raw in ("x" * 10_000, "kubernetes " * 2000, "\x00" * 500, "🎉" * 3000, '"' * 999):
+        results = search(user=cast.member, q=raw)
+        assert results.total >= 0
+
+
+def test_deleted_documents_never_show(guild):
+    cast, t = guild
+    SearchDocument.objects.filter(object_id=t["cafe"].pk, source="thread").update(deleted=True)
+    assert search(user=cast.admin, q="cafe").items == []
+    assert Thread.objects.filter(pk=t["cafe"].pk).exists()
