@@ -2,10 +2,14 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practica.config.settings")
-django_asgi = get_asgi_application()
+django.setup(set_prefix=False)
+
+from practica.core.asgi import PooledASGIHandler  # noqa: E402  (needs Django set up first)
+
+django_asgi = PooledASGIHandler()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402  (needs Django set up first)
 
