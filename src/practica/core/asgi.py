@@ -14,6 +14,7 @@ reads the body and writes the answer; WebSockets go to Channels as before (confi
 from __future__ import annotations
 
 import asyncio
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.db import connections
 from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from django.urls import set_script_prefix
@@ -33,9 +35,20 @@ class PooledASGIHandler(ASGIHandler):
     def __init__(self, threads: int | None = None) -> None:
         base.BaseHandler.__init__(self)  # not ASGIHandler's: it builds the async middleware chain
         self.load_middleware(is_async=False)
-        self.pool = ThreadPoolExecutor(
-            max_workers=threads or settings.PRACTICA_HTTP_THREADS, thread_name_prefix="http"
-        )
+        self.threads = threads or settings.PRACTICA_HTTP_THREADS
+        self.pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="http")
+
+    def close(self) -> None:
+        """Close every pool thread's database connections, then stop the threads."""
+        barrier = threading.Barrier(self.threads)  # one job per thread: each waits for the others
+
+        def close_here() -> None:
+            barrier.wait(timeout=30)
+            connections.close_all()
+
+        for job in [self.pool.submit(close_here) for _ in range(self.threads)]:
+            job.result()
+        self.pool.shutdown()
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
