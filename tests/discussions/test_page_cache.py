@@ -188,3 +188,25 @@ def test_reacting_from_the_opened_choice_counts(scene):
     box = re.search(rf'id="rx-comment-{comment.pk}".*?</div>', html, re.S)[0]
     assert 'class="reaction__count">1<' in box
     assert Comment.objects.get(pk=comment.pk).thread_id == thread.pk
+
+
+def test_list_rows_follow_every_change_to_their_thread(scene):
+    cast, thread, answer, _ = scene
+    client = client_for(cast.owner)
+    questions = f"/c/{cast.community.slug}/questions/"
+
+    def row() -> str:
+        html = client.get(questions).content.decode()
+        found = re.search(
+            rf'<li class="thread-row[^>]*>(?:(?!</li>\s*<li).)*?/t/{thread.pk}/', html, re.S
+        )
+        assert found is not None
+        return html[found.start() : html.index("</li>", found.end())]
+
+    assert "<strong>0</strong> votes" in row()
+    services.vote_set(user=cast.owner, target=_fresh(thread), value=1)
+    assert "<strong>1</strong> vote" in row()
+    services.thread_update(actor=cast.member, thread=_fresh(thread), title="Renamed: how to do it?")
+    assert "Renamed: how to do it?" in row()
+    services.answer_accept(actor=cast.member, answer=answer)
+    assert "✓ 2" in row()
