@@ -9,6 +9,8 @@ and middleware are synchronous, so this handler runs each request whole (signals
 view) in one call on a fixed pool of threads, and each thread keeps its connection
 (CONN_MAX_AGE, with health checks) as under gunicorn's threaded workers. The event loop only
 reads the body and writes the answer; WebSockets go to Channels as before (config/asgi.py).
+An async view would still work (Django runs it with async_to_sync on the pool thread), but a
+response streamed from an async iterator would not: long-lived streams belong to Channels.
 """
 
 from __future__ import annotations
