@@ -10,8 +10,9 @@ from django.core.cache import caches
 from django.test import Client
 
 from practica.communities.services import membership_add, membership_set_role
+from practica.core import events
 from practica.discussions import selectors, services
-from practica.discussions.models import Answer, Comment, Reaction, Thread
+from practica.discussions.models import Answer, Comment, Reaction, Tag, Thread
 from tests.conftest import client_for
 
 
@@ -210,3 +211,51 @@ def test_list_rows_follow_every_change_to_their_thread(scene):
     assert "Renamed: how to do it?" in row()
     services.answer_accept(actor=cast.member, answer=answer)
     assert "✓ 2" in row()
+
+
+EVENTFUL = {
+    "comment.edited": lambda c, t, a, cm: services.comment_update(
+        actor=c.facilitator, comment=cm, body="Which version, exactly?"
+    ),
+    "comment.deleted": lambda c, t, a, cm: services.comment_delete(actor=c.facilitator, comment=cm),
+    "answer.unaccepted": lambda c, t, a, cm: (
+        services.answer_accept(actor=c.member, answer=a),
+        services.answer_unaccept(actor=c.member, thread=_fresh(t)),
+    ),
+    "answer.voted": lambda c, t, a, cm: (
+        services.vote_set(user=c.owner, target=a, value=1),
+        services.vote_clear(user=c.owner, target=a),
+    ),
+    "tag.updated": lambda c, t, a, cm: services.tag_update(
+        actor=c.facilitator, tag=t.tags.get(), name="operations"
+    ),
+    "tag.merged": lambda c, t, a, cm: services.tag_merge(
+        actor=c.facilitator,
+        source=t.tags.get(),
+        target=Tag.objects.create(community=c.community, name="ops-two"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", EVENTFUL)
+def test_changes_that_consumers_index_publish_an_event(
+    scene, name, django_capture_on_commit_callbacks
+):
+    """Search indexing and notifications learn about these only from the event."""
+    cast, thread, answer, comment = scene
+    heard: list[dict] = []
+
+    def listen(event: str, payload: dict) -> None:
+        heard.append({"event": event, **payload})
+
+    events.subscribe(name, listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            EVENTFUL[name](cast, _fresh(thread), answer, comment)
+    finally:
+        events.unsubscribe(name, listen)
+    assert heard, f"no {name} event"
+    last = heard[-1]
+    assert last.get("community_id", cast.community.pk) == cast.community.pk
+    if name == "answer.voted":
+        assert last["value"] == 0 and last["answer_id"] == answer.pk

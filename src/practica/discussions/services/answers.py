@@ -143,9 +143,22 @@ def answer_accept(*, actor: User, answer: Answer) -> Thread:
 
 @transaction.atomic
 def answer_unaccept(*, actor: User, thread: Thread) -> bool:
+    """Take the accepted mark back: the question is open again. True when it was accepted."""
     _require(actor, "thread.accept", thread)
-    return bool(
-        Thread.objects.filter(pk=thread.pk, accepted_answer__isnull=False).update(
-            accepted_answer=None, version=F("version") + 1
-        )
+    accepted = (
+        Thread.objects.select_for_update()
+        .filter(pk=thread.pk)
+        .values_list("accepted_answer_id", flat=True)
+        .first()
     )
+    if accepted is None:
+        return False
+    Thread.objects.filter(pk=thread.pk).update(accepted_answer=None, version=F("version") + 1)
+    events.publish(
+        "answer.unaccepted",
+        answer_id=accepted,
+        thread_id=thread.pk,
+        community_id=thread.community_id,
+        user_id=actor.pk,
+    )
+    return True

@@ -85,6 +85,7 @@ def comment_update(*, actor: User, comment: Comment, body: str) -> Comment:
     comment.body, comment.body_html, comment.edited_at = body, render_body(body), timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
     _changed(comment.thread_id)
+    _published("comment.edited", comment, actor)
     return comment
 
 
@@ -98,4 +99,16 @@ def comment_delete(*, actor: User, comment: Comment) -> bool:
         Thread.objects.filter(pk=comment.thread_id).update(
             comment_count=F("comment_count") - 1, version=F("version") + 1
         )
+        _published("comment.deleted", comment, actor)
     return bool(changed)
+
+
+def _published(name: str, comment: Comment, actor: User) -> None:
+    events.publish(
+        name,
+        comment_id=comment.pk,
+        thread_id=comment.thread_id,
+        answer_id=comment.answer_id,
+        community_id=comment.thread.community_id,
+        user_id=actor.pk,
+    )

@@ -55,6 +55,7 @@ def tag_update(
         tag.description = description.strip()
     tag.save(update_fields=["name", "description"])
     Thread.objects.filter(tags=tag).update(version=F("version") + 1)  # their pages show the tag
+    events.publish("tag.updated", tag_id=tag.pk, community_id=tag.community_id, user_id=actor.pk)
     return tag
 
 
@@ -77,6 +78,9 @@ def tag_merge(*, actor: User, source: Tag, target: Tag) -> Tag:
         target.save(update_fields=["description"])
     Thread.objects.filter(tags__in=[source, target]).update(version=F("version") + 1)
     source.delete()
+    events.publish(
+        "tag.merged", tag_id=target.pk, community_id=target.community_id, user_id=actor.pk
+    )
     return target
 
 

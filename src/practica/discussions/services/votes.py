@@ -86,6 +86,7 @@ def vote_clear(*, user: User, target: Thread | Answer) -> int:
     if existing is not None:
         Vote.objects.filter(pk=existing.pk).delete()
         _rescore(target, -existing.value)
+        events.publish(f"{kind}.voted", **{f"{kind}_id": target.pk}, user_id=user.pk, value=0)
     return model.objects.values_list("score", flat=True).get(pk=target.pk)
 
 
