@@ -237,7 +237,7 @@ def generate_discussions(
                 (
                     pk, where, author, Kind.QUESTION if is_question else Kind.DISCUSSION,
                     rng.choice(titles), text, html, False, score, answers, comments,
-                    db_time(created), db_time(active), db_time(deleted) if deleted else None,
+                    db_time(created), db_time(active), db_time(deleted) if deleted else None, 0,
                 )
             )  # fmt: skip
             tag_rows += [
@@ -252,7 +252,7 @@ def generate_discussions(
             thread_fields = [
                 "id", "community", "author", "kind", "title", "body", "body_html", "is_wiki",
                 "score", "answer_count", "comment_count", "created_at", "last_activity_at",
-                "deleted_at",
+                "deleted_at", "version",
             ]  # fmt: skip
             _insert(cursor, Thread, thread_fields, thread_rows)
             _insert(cursor, Thread.tags.through, ["thread", "tag"], tag_rows)

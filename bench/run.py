@@ -449,6 +449,18 @@ def discussion_pages(
             Row("thread (1 answer)", small_path, "1 answer", "thread"),
         ]
         probes["thread (20 answers)"] = Probe(thread_path)
+        # ?react= opens one comment's choice of reactions: the page is rendered, not taken from
+        # the page cache, as for the first visitor after a change (answers still come from the
+        # fragment cache when they did not change).
+        from practica.discussions.models import Comment
+
+        opened = Comment.objects.filter(thread_id=d.showcase).order_by("pk").first()
+        react = f"?react={opened.pk if opened else 1}"
+        rows += [
+            Row("thread, rendered", thread_path + react, "20 answers", "thread rendered"),
+            Row("thread (1), rendered", small_path + react, "1 answer", "thread rendered"),
+        ]
+        probes["thread, rendered"] = Probe(thread_path + react)
     else:
         skipped.append(f"thread page {thread_path}")
     cursors = latest_cursors(client, slug)

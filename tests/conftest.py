@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from practica.accounts.models import User
@@ -28,9 +28,11 @@ def _test_settings(settings, tmp_path):
     # WhiteNoise would index every static file each time a test client loads the middleware.
     settings.WHITENOISE_AUTOREFRESH = True
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-    cache.clear()
+    for alias in ("default", "pages", "fragments"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages", "fragments"):
+        caches[alias].clear()
 
 
 @pytest.fixture

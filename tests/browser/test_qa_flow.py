@@ -264,6 +264,18 @@ def test_a_member_asks_the_experts_and_accepts_an_answer(
     thumbs.click()
     expect(thumbs).to_have_attribute("aria-pressed", "true")
     expect(thumbs.locator(".reaction__count")).to_have_text("1")
+    # ...replies to a comment and reacts to it, the choices fetched in place.
+    comment = thread_box.locator(".comment").filter(has_text="rolling back a deployment")
+    comment.get_by_role("link", name="Reply").click()
+    comment.get_by_label(re.compile("Reply to")).fill("Including the database migrations.")
+    comment.get_by_role("button", name="Reply").click()
+    expect(comment.locator(".comment-list--replies")).to_contain_text("database migrations")
+    comment = thread_box.locator(".comment").filter(has_text="rolling back a deployment").first
+    comment.get_by_role("link", name="Add a reaction").first.click()
+    bulb = comment.locator(".reactions").first.get_by_role("button", name="bulb")
+    bulb.click()
+    expect(bulb.locator(".reaction__count")).to_have_text("1")
+    expect(bulb).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("window.qaMark") == "same page", "comment and reaction swap in place"
     mo.snapshot("qa-10-discussion")
 

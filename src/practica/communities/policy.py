@@ -42,6 +42,7 @@ anything with `roles_of(user_id)`, or a `session` that has it):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
@@ -62,6 +63,7 @@ from practica.communities.models import (
 
 M = TypeVar("M", bound=Model)
 _CACHE_ATTR = "_practica_memberships"
+_STANDING_ATTR = "_practica_standing"
 
 
 def _concrete(user: Any) -> Any:
@@ -96,8 +98,9 @@ def memberships_of(user: Any) -> dict[int, Membership]:
 
 def forget_memberships(user: Any) -> None:
     """Drop the cached memberships after a service changed them."""
-    if user is not None and hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _STANDING_ATTR):
+        if user is not None and hasattr(user, attr):
+            delattr(user, attr)
 
 
 def membership(user: Any, community: Community) -> Membership | None:
@@ -163,23 +166,56 @@ def _is_moderator(user: Any, community: Community) -> bool:
     return _is_admin(user) or _at_least(user, community, Role.FACILITATOR)
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """What the decisions on content in one community depend on about one person."""
+
+    user_pk: int | None
+    signed_in: bool
+    readable: bool
+    member: bool
+    moderator: bool
+
+
+def _standing(user: Any, community: Community) -> _Standing:
+    """The person's standing in `community`, worked out once per user object (a page may ask
+    about hundreds of comments)."""
+    user = _concrete(user)
+    key = (community.pk, community.visibility)
+    found: dict | None = getattr(user, _STANDING_ATTR, None)
+    if found is not None and key in found:
+        return found[key]
+    standing = _Standing(
+        user_pk=user.pk if _signed_in(user) else None,
+        signed_in=_signed_in(user),
+        readable=_community_can(user, "community.read", community),
+        member=role_in(user, community) is not None,
+        moderator=_is_moderator(user, community),
+    )
+    if found is None and user is not None:
+        found = {}
+        setattr(user, _STANDING_ATTR, found)
+    if found is not None:
+        found[key] = standing
+    return standing
+
+
 def _content_can(user: Any, action: str, obj: Any) -> bool:
     """Threads, answers and comments: read follows the community; writes need membership;
     authors edit their own; facilitators (and admins) moderate everything."""
-    community = obj.community
-    if not _community_can(user, "community.read", community):
+    s = _standing(user, obj.community)
+    if not s.readable:
         return False
     parent = getattr(obj, "thread", None)  # answers and comments live and die with their thread
     deleted = getattr(obj, "deleted_at", None) is not None or (
         parent is not None and parent.deleted_at is not None
     )
-    moderator = _is_moderator(user, community)
+    moderator, member = s.moderator, s.member
     if action.endswith(".view"):
         return moderator or not deleted
     if deleted:
         return False
-    member = role_in(user, community) is not None
-    author = obj.author_id is not None and _signed_in(user) and obj.author_id == user.pk
+    author = obj.author_id is not None and s.signed_in and obj.author_id == s.user_pk
     kind = action.split(".", 1)[1]
     if kind in ("answer", "comment", "vote", "react", "follow"):
         return member
@@ -239,6 +275,15 @@ def _live_can(user: Any, action: str, obj: Any) -> bool:
     if action == "live.question_withdraw":
         return member and author and state in _LIVE_OPEN_STATES
     raise ValueError(f"unknown action {action!r}")
+
+
+def content_viewer_key(user: Any, community: Community) -> tuple:
+    """Everything about `user` that `_content_can` decides on in `community`, except authorship
+    (a fact about each item). Two people with the same key and the same authored items get the
+    same answers for every thread, answer and comment there, so a page rendered for one may be
+    shown to the other. Keep it in step with `_content_can` and `_community_can`."""
+    user = _concrete(user)
+    return (_signed_in(user), _is_admin(user), role_in(user, community), community.visibility)
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

@@ -3,10 +3,14 @@ Channels, signed in by the session cookie or an API token, from this site's orig
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practica.config.settings")
-django_asgi = get_asgi_application()
+django.setup(set_prefix=False)
+
+from practica.core.asgi import PooledASGIHandler  # noqa: E402  (needs Django set up first)
+
+django_asgi = PooledASGIHandler()
 
 # These need Django set up first.
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

@@ -46,6 +46,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SITE_URL", "http://127.0.0.1:8000", "Public base URL, used in emails and API `url`s."),
     Setting("DEFAULT_FROM_EMAIL", "Practica <practica@localhost>", "Sender of outgoing mail."),
     Setting("MEDIA_MAX_UPLOAD_MB", "5", "Largest accepted image upload, in megabytes."),
+    Setting(
+        "HTTP_THREADS",
+        "8",
+        "Threads per `practica serve` process running requests, each keeping a database "
+        "connection.",
+    ),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -83,7 +84,10 @@ TEMPLATES = [
 _database_url = env.get("DATABASE_URL", "")
 if not _database_url or _database_url == "sqlite:///var/practica.sqlite3":
     _database_url = f"sqlite:///{VAR_DIR / 'practica.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=0)}
+# Connections are kept (and health-checked) by the threads of core/asgi.py's fixed pool.
+DATABASES = {
+    "default": dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -95,12 +99,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channels, tasks -----------------------------------------------------------------------
 REDIS_URL = env.get("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -116,6 +119,21 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Rendered parts of pages (discussions/views/fragments.py): keyed by what they show, so a
+# process-local cache is always right and saves a network round trip per page. "pages" holds the
+# large main parts of thread pages (a 20-answer thread is about 180 KB: 200 of them at most),
+# "fragments" the answers they are made of (about 10 KB each).
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -224,3 +242,5 @@ PRACTICA_RATE_LIMITS = {
 }
 # A question with no accepted answer this long after it was asked counts as unanswered.
 PRACTICA_UNANSWERED_AFTER_HOURS = 48
+# Threads per server process running requests (core/asgi.py), each with its database connection.
+PRACTICA_HTTP_THREADS = max(1, int(env.get("HTTP_THREADS") or 8))

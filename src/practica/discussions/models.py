@@ -64,6 +64,11 @@ class Thread(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(
+        default=0,
+        help_text="Goes up with every change the thread page shows (answers, comments, votes, "
+        "reactions, edits, tags): the key of the page's cache.",
+    )
 
     class Meta:
         indexes = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from practica.accounts.models import User
@@ -109,7 +110,14 @@ def _next_revision_number(*, thread: Thread | None = None, answer: Answer | None
 
 
 def _touch(thread: Thread) -> None:
-    Thread.objects.filter(pk=thread.pk).update(last_activity_at=timezone.now())
+    Thread.objects.filter(pk=thread.pk).update(
+        last_activity_at=timezone.now(), version=F("version") + 1
+    )
+
+
+def _changed(thread_id: int) -> None:
+    """Something the thread page shows changed: a new version, so the page's cache misses."""
+    Thread.objects.filter(pk=thread_id).update(version=F("version") + 1)
 
 
 def _follow(user: User, thread: Thread) -> None:

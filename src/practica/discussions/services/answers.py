@@ -16,6 +16,7 @@ from practica.discussions.models import (
     Thread,
 )
 from practica.discussions.services._common import (
+    _changed,
     _clean_body,
     _follow,
     _next_revision_number,
@@ -42,7 +43,9 @@ def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
         answer=answer, number=1, author=author, body=body, reason="First version"
     )
     Thread.objects.filter(pk=thread.pk).update(
-        answer_count=F("answer_count") + 1, last_activity_at=timezone.now()
+        answer_count=F("answer_count") + 1,
+        last_activity_at=timezone.now(),
+        version=F("version") + 1,
     )
     _follow(author, thread)
     events.publish(
@@ -70,6 +73,7 @@ def answer_update(*, actor: User, answer: Answer, body: str, reason: str = "") -
     ratelimit.hit("edit", actor.pk)
     answer.body, answer.body_html, answer.edited_at = body, render_body(body), timezone.now()
     answer.save(update_fields=["body", "body_html", "edited_at"])
+    _changed(answer.thread_id)
     Revision.objects.create(
         answer=answer,
         number=_next_revision_number(answer=answer),
@@ -95,7 +99,9 @@ def answer_delete(*, actor: User, answer: Answer) -> bool:
         deleted_at=timezone.now(), deleted_by=actor
     )
     if changed:
-        Thread.objects.filter(pk=answer.thread_id).update(answer_count=F("answer_count") - 1)
+        Thread.objects.filter(pk=answer.thread_id).update(
+            answer_count=F("answer_count") - 1, version=F("version") + 1
+        )
         Thread.objects.filter(pk=answer.thread_id, accepted_answer=answer).update(
             accepted_answer=None
         )
@@ -137,9 +143,22 @@ def answer_accept(*, actor: User, answer: Answer) -> Thread:
 
 @transaction.atomic
 def answer_unaccept(*, actor: User, thread: Thread) -> bool:
+    """Take the accepted mark back: the question is open again. True when it was accepted."""
     _require(actor, "thread.accept", thread)
-    return bool(
-        Thread.objects.filter(pk=thread.pk, accepted_answer__isnull=False).update(
-            accepted_answer=None
-        )
+    accepted = (
+        Thread.objects.select_for_update()
+        .filter(pk=thread.pk)
+        .values_list("accepted_answer_id", flat=True)
+        .first()
     )
+    if accepted is None:
+        return False
+    Thread.objects.filter(pk=thread.pk).update(accepted_answer=None, version=F("version") + 1)
+    events.publish(
+        "answer.unaccepted",
+        answer_id=accepted,
+        thread_id=thread.pk,
+        community_id=thread.community_id,
+        user_id=actor.pk,
+    )
+    return True

@@ -16,6 +16,7 @@ from practica.discussions.models import (
 )
 from practica.discussions.services._common import (
     COMMENT_MAX,
+    _changed,
     _clean_body,
     _require,
     render_body,
@@ -57,7 +58,9 @@ def comment_create(
         body_html=render_body(body),
     )
     Thread.objects.filter(pk=thread.pk).update(
-        comment_count=F("comment_count") + 1, last_activity_at=timezone.now()
+        comment_count=F("comment_count") + 1,
+        last_activity_at=timezone.now(),
+        version=F("version") + 1,
     )
     events.publish(
         "comment.posted",
@@ -81,6 +84,8 @@ def comment_update(*, actor: User, comment: Comment, body: str) -> Comment:
     ratelimit.hit("edit", actor.pk)
     comment.body, comment.body_html, comment.edited_at = body, render_body(body), timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    _changed(comment.thread_id)
+    _published("comment.edited", comment, actor)
     return comment
 
 
@@ -91,5 +96,19 @@ def comment_delete(*, actor: User, comment: Comment) -> bool:
         deleted_at=timezone.now()
     )
     if changed:
-        Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") - 1)
+        Thread.objects.filter(pk=comment.thread_id).update(
+            comment_count=F("comment_count") - 1, version=F("version") + 1
+        )
+        _published("comment.deleted", comment, actor)
     return bool(changed)
+
+
+def _published(name: str, comment: Comment, actor: User) -> None:
+    events.publish(
+        name,
+        comment_id=comment.pk,
+        thread_id=comment.thread_id,
+        answer_id=comment.answer_id,
+        community_id=comment.thread.community_id,
+        user_id=actor.pk,
+    )

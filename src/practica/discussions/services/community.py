@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 
 from practica.accounts.models import User
@@ -25,6 +26,7 @@ from practica.discussions.models import (
 )
 from practica.discussions.services._common import (
     MAX_ASKED,
+    _changed,
     _require,
 )
 
@@ -52,6 +54,8 @@ def tag_update(
     if description is not None:
         tag.description = description.strip()
     tag.save(update_fields=["name", "description"])
+    Thread.objects.filter(tags=tag).update(version=F("version") + 1)  # their pages show the tag
+    events.publish("tag.updated", tag_id=tag.pk, community_id=tag.community_id, user_id=actor.pk)
     return tag
 
 
@@ -72,7 +76,11 @@ def tag_merge(*, actor: User, source: Tag, target: Tag) -> Tag:
     if not target.description and source.description:
         target.description = source.description
         target.save(update_fields=["description"])
+    Thread.objects.filter(tags__in=[source, target]).update(version=F("version") + 1)
     source.delete()
+    events.publish(
+        "tag.merged", tag_id=target.pk, community_id=target.community_id, user_id=actor.pk
+    )
     return target
 
 
@@ -119,6 +127,7 @@ def experts_ask(*, actor: User, thread: Thread, user_ids: Iterable[int]) -> list
             thread=thread, user_id=uid, defaults={"asked_by": actor}
         )
         if created:
+            _changed(thread.pk)
             made.append(request)
             events.publish(
                 "question.asked_of",

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
@@ -148,7 +149,9 @@ def thread_rollback(*, actor: User, thread: Thread, number: int) -> Thread:
 def thread_set_wiki(*, actor: User, thread: Thread, is_wiki: bool) -> bool:
     _require(actor, "thread.wiki", thread)
     return bool(
-        Thread.objects.filter(pk=thread.pk).exclude(is_wiki=is_wiki).update(is_wiki=is_wiki)
+        Thread.objects.filter(pk=thread.pk)
+        .exclude(is_wiki=is_wiki)
+        .update(is_wiki=is_wiki, version=F("version") + 1)
     )
 
 
@@ -166,7 +169,7 @@ def thread_delete(*, actor: User, thread: Thread) -> bool:
         )
     _require(actor, "thread.delete", thread)
     changed = Thread.objects.filter(pk=thread.pk, deleted_at__isnull=True).update(
-        deleted_at=timezone.now(), deleted_by=actor
+        deleted_at=timezone.now(), deleted_by=actor, version=F("version") + 1
     )
     if changed:
         events.publish(

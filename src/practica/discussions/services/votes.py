@@ -19,8 +19,20 @@ from practica.discussions.models import (
     Vote,
 )
 from practica.discussions.services._common import (
+    _changed,
     _require,
 )
+
+
+def _rescore(target: Thread | Answer, delta: int) -> None:
+    """Move the stored score by `delta`, and the thread's version with it (the page shows it)."""
+    if isinstance(target, Thread):
+        Thread.objects.filter(pk=target.pk).update(
+            score=F("score") + delta, version=F("version") + 1
+        )
+    else:
+        Answer.objects.filter(pk=target.pk).update(score=F("score") + delta)
+        Thread.objects.filter(pk=target.thread_id).update(version=F("version") + 1)
 
 
 def _vote_target(
@@ -60,7 +72,7 @@ def vote_set(*, user: User, target: Thread | Answer, value: int) -> int:
         if delta:
             Vote.objects.filter(pk=existing.pk).update(value=value)
     if delta:
-        model.objects.filter(pk=target.pk).update(score=F("score") + delta)
+        _rescore(target, delta)
         events.publish(f"{kind}.voted", **{f"{kind}_id": target.pk}, user_id=user.pk, value=value)
     return model.objects.values_list("score", flat=True).get(pk=target.pk)
 
@@ -73,7 +85,8 @@ def vote_clear(*, user: User, target: Thread | Answer) -> int:
     existing = Vote.objects.select_for_update().filter(user=user, **lookup).first()
     if existing is not None:
         Vote.objects.filter(pk=existing.pk).delete()
-        model.objects.filter(pk=target.pk).update(score=F("score") - existing.value)
+        _rescore(target, -existing.value)
+        events.publish(f"{kind}.voted", **{f"{kind}_id": target.pk}, user_id=user.pk, value=0)
     return model.objects.values_list("score", flat=True).get(pk=target.pk)
 
 
@@ -86,12 +99,15 @@ def reaction_toggle(*, user: User, target: Thread | Comment, emoji: str) -> bool
         raise ValidationError({"emoji": f"Choose one of: {', '.join(Reaction.EMOJI)}."})
     ratelimit.hit("vote", user.pk)
     lookup = {kind: target}
+    thread_id = target.pk if isinstance(target, Thread) else target.thread_id
     deleted, _ = Reaction.objects.filter(user=user, emoji=emoji, **lookup).delete()
     if deleted:
+        _changed(thread_id)
         return False
     try:
         with transaction.atomic():
             Reaction.objects.create(user=user, emoji=emoji, **lookup)
     except IntegrityError:
-        pass  # the same reaction arriving twice at once
+        return True  # the same reaction arriving twice at once: the other one counted it
+    _changed(thread_id)
     return True

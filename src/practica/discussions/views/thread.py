@@ -23,6 +23,7 @@ from practica.discussions.forms import (
     CommentForm,
 )
 from practica.discussions.models import Answer, Comment, Reaction, Thread
+from practica.discussions.views import fragments
 from practica.discussions.views.common import (
     community_context,
     fail,
@@ -42,8 +43,12 @@ def _reaction_box(
     can: bool,
     *,
     compact: bool = False,
+    more_url: str = "",
+    open_panel: bool = False,
 ) -> dict:
-    """Every reaction of the fixed set, with its count and whether it is mine."""
+    """Every reaction of the fixed set, with its count and whether it is mine. A compact box
+    (on comments) shows only the used ones, and the others behind `more_url` unless
+    `open_panel`."""
     by_emoji = {r["emoji"]: r for r in found}
     items = [
         {
@@ -61,6 +66,8 @@ def _reaction_box(
         "can": can,
         "used": found,
         "compact": compact,
+        "more_url": more_url,
+        "open": open_panel,
     }
 
 
@@ -81,6 +88,7 @@ def _decorate_comments(
     request: HttpRequest, thread: Thread, comments: list[Comment], page: Any
 ) -> list[Comment]:
     user, slug = request.user, thread.community.slug
+    thread_url, react_to = page.thread_url, page.react_to
     for c in comments:
         c.thread = thread
         rx_url = reverse("discussions:comment_react", kwargs={"slug": slug, "pk": c.pk})
@@ -91,6 +99,8 @@ def _decorate_comments(
             rx_url,
             policy.can(user, "comment.react", c),
             compact=True,
+            more_url=f"{thread_url}?react={c.pk}",
+            open_panel=c.pk == react_to,
         )
         c.can_delete = policy.can(user, "comment.delete", c)  # type: ignore[attr-defined]
         c.can_edit = policy.can(user, "comment.edit", c)  # type: ignore[attr-defined]
@@ -116,10 +126,15 @@ def _thread_context(
     *,
     answer_form: AnswerForm | None = None,
     comment_error: dict | None = None,
+    reply_to: int | None = None,
+    react_to: int | None = None,
 ) -> dict:
-    """Everything the thread page shows; a fixed number of queries however long the thread."""
+    """Everything the thread page shows; a fixed number of queries however long the thread.
+
+    Each answer comes with `html`, its rendered fragment (see fragments.py)."""
     user, slug = request.user, thread.community.slug
     page = selectors.thread_page(user=user, thread=thread)
+    page.thread_url, page.react_to = thread.get_absolute_url(), react_to  # type: ignore[attr-defined]
     for a in page.answers:
         a.thread = thread
         a.vote = _vote_box(  # type: ignore[attr-defined]
@@ -141,9 +156,7 @@ def _thread_context(
             for e in selectors.experts_for(user=user, thread=thread)
             if e.user.pk not in asked_ids and e.user.pk != user.pk
         ]
-    context = community_context(
-        request, thread.community, "questions" if thread.is_question else "discussions"
-    )
+    context = community_context(request, thread.community, _tab(thread))
     context.update(
         {
             "thread": thread,
@@ -176,21 +189,68 @@ def _thread_context(
             "asked": page.asked,
             "answer_form": answer_form or AnswerForm(),
             "comment_error": comment_error or {},
+            "reply_to": reply_to,
+            "react_to": react_to,
+            "thread_url": page.thread_url,  # type: ignore[attr-defined]
         }
     )
+    fragments.render_answers(page.answers, context)
     return context
+
+
+def _render(
+    request: HttpRequest, context: dict, *, partial: str | None = None, status: int = 200
+) -> HttpResponse:
+    """The thread page, or with htmx one of its fragments; the CSRF token filled into cached
+    parts."""
+    if partial and getattr(request, "htmx", False):
+        response = render_page(
+            request, "discussions/_thread_main.html", context, partial=partial, status=status
+        )
+    else:
+        context["content_html"] = fragments.render_main(request, context)
+        response = render_page(request, "discussions/thread.html", context, status=status)
+    return fragments.fill_csrf(request, response)
 
 
 @login_required
 def thread_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The thread; `?reply=<comment id>` opens the reply form under that comment, and
+    `?react=<comment id>` the choice of reactions on it.
+
+    The main part comes from the cache when the thread's version and what the viewer sees
+    differently (selectors.thread_viewer_key) are those of a page rendered before."""
     thread = get_thread(request, slug, pk)
-    return render_page(request, "discussions/thread.html", _thread_context(request, thread))
+    reply_to, react_to = _comment_param(request, "reply"), _comment_param(request, "react")
+    if reply_to is not None or react_to is not None:
+        context = _thread_context(request, thread, reply_to=reply_to, react_to=react_to)
+        return _render(request, context)
+    key = fragments.main_key(thread, selectors.thread_viewer_key(user=request.user, thread=thread))
+    html = fragments.cached_main(key)
+    if html is None:
+        context = _thread_context(request, thread)
+        context["content_html"] = html = fragments.render_main(request, context)
+        fragments.keep_main(key, html)
+    else:
+        context = community_context(request, thread.community, _tab(thread))
+        context.update({"thread": thread, "content_html": html})
+    response = render_page(request, "discussions/thread.html", context)
+    return fragments.fill_csrf(request, response)
+
+
+def _comment_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and 0 < int(value) < 2**63 else None
+
+
+def _tab(thread: Thread) -> str:
+    return "questions" if thread.is_question else "discussions"
 
 
 def _fragment(
     request: HttpRequest, thread: Thread, partial: str, extra: dict, status: int = 200
 ) -> HttpResponse:
-    return render_page(request, "discussions/thread.html", extra, partial=partial, status=status)
+    return _render(request, extra, partial=partial, status=status)
 
 
 def _vote(request: HttpRequest, target: Thread | Answer, thread: Thread) -> HttpResponse:
@@ -280,7 +340,7 @@ def answer_create(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
             messages.success(request, "Your answer is posted.")
             return redirect(f"{thread.get_absolute_url()}#answer-{answer.pk}")
     context = _thread_context(request, thread, answer_form=form)
-    return render_page(request, "discussions/thread.html", context, partial="answers", status=400)
+    return _render(request, context, partial="answers", status=400)
 
 
 @login_required
@@ -331,9 +391,7 @@ def _comment_response(
         context["cblock"] = next(
             (a.block for a in context["answers"] if a.pk == answer.pk), context["cblock"]
         )
-    return render_page(
-        request, "discussions/thread.html", context, partial="comments", status=status
-    )
+    return _render(request, context, partial="comments", status=status)
 
 
 def _react(request: HttpRequest, target: Thread | Comment, thread: Thread) -> HttpResponse:
