@@ -13,6 +13,7 @@ from practica.communities.services import membership_add, membership_set_role
 from practica.core import events
 from practica.discussions import selectors, services
 from practica.discussions.models import Answer, Comment, Reaction, Tag, Thread
+from practica.discussions.views import fragments
 from tests.conftest import client_for
 
 
@@ -26,6 +27,12 @@ def _score(html: str, answer: Answer) -> int:
     box = re.search(rf'id="vote-answer-{answer.pk}".*?class="vote__score"[^>]*>(-?\d+)', html, re.S)
     assert box is not None
     return int(box[1])
+
+
+@pytest.fixture(autouse=True)
+def _same_minute(monkeypatch):
+    """Keys include the minute: a test that crosses one would see a page rendered again."""
+    monkeypatch.setattr(fragments, "_minute", lambda: 29_000_000)
 
 
 @pytest.fixture

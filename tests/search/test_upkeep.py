@@ -6,11 +6,13 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from practica.accounts.services import user_profile_update
 from practica.cli import main
 from practica.communities import services as communities
 from practica.discussions import services as discussions
+from practica.discussions.models import Comment
 from practica.search import indexing
 from practica.search.models import SearchDocument
 from practica.search.selectors import search
@@ -155,13 +157,28 @@ def test_the_command_line_reindexes_with_progress_and_checks(cast_factory, ask):
     assert exit_.value.code == 0 and "OK" in out.getvalue()
 
 
-def test_check_fix_repairs_changes_that_publish_no_event(cast_factory, ask):
-    """comment edits and deletions, taking back an acceptance or a vote, and tag renames publish
-    no event yet (docs/search.md): `practica search check --fix` (or a reindex) catches them."""
+def test_comment_edits_deletions_unaccepting_and_tag_renames_reach_the_index(cast_factory, ask):
+    cast = cast_factory("public")
+    t = ask(cast.community, "Hoatzin chicks", tags=["birds"])
+    c = discussions.comment_create(author=cast.member, thread=t, body="Claws on wings")
+    discussions.comment_update(actor=cast.member, comment=c, body="Talons on wings")
+    assert search(user=cast.member, q="claws").total == 0
+    assert search(user=cast.member, q="talons").total == 1
+    discussions.comment_delete(actor=cast.member, comment=c)
+    assert search(user=cast.member, q="talons").total == 0
+    tag = t.tags.get()
+    discussions.tag_update(actor=cast.owner, tag=tag, name="ornithology")
+    assert search(user=cast.member, q="tag:ornithology").total == 1
+    assert all(d.clean for d in indexing.check())
+
+
+def test_check_fix_repairs_changes_made_behind_the_services(cast_factory, ask):
+    """A change that bypasses the services (a data fix in the shell) publishes no event:
+    `practica search check --fix` (or a reindex) catches it."""
     cast = cast_factory("public")
     t = ask(cast.community, "Hoatzin chicks")
     c = discussions.comment_create(author=cast.member, thread=t, body="Claws on wings")
-    discussions.comment_delete(actor=cast.member, comment=c)
+    Comment.objects.filter(pk=c.pk).update(deleted_at=timezone.now())
     report = indexing.check()
     assert [d.stale for d in report if d.source == "comment"] == [[c.pk]]
     indexing.repair(report)

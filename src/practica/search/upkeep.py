@@ -23,6 +23,14 @@ def _one(source: str, key: str) -> Refs:
     return lambda p: [(source, p[key])] if p.get(key) else []
 
 
+def _tag_threads(p: dict[str, Any]) -> list[tuple[str, int]]:
+    """A renamed or merged tag: every thread that carries it now."""
+    from practica.discussions.models import Thread
+
+    ids = Thread.objects.filter(tags=p["tag_id"]).values_list("pk", flat=True)
+    return [("thread", pk) for pk in ids]
+
+
 def _answer_and_thread(p: dict[str, Any]) -> list[tuple[str, int]]:
     refs = [("answer", p["answer_id"])] if p.get("answer_id") else []
     return refs + ([("thread", p["thread_id"])] if p.get("thread_id") else [])
@@ -44,6 +52,8 @@ EVENTS: dict[str, Refs] = {
     "comment.posted": _one("comment", "comment_id"),
     "comment.edited": _one("comment", "comment_id"),
     "comment.deleted": _one("comment", "comment_id"),
+    "tag.updated": _tag_threads,
+    "tag.merged": _tag_threads,
     "user.created": _one("person", "user_id"),
     "user.updated": _one("person", "user_id"),
     "community.created": _one("community", "community_id"),

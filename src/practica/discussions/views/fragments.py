@@ -34,6 +34,11 @@ TTL = 60 * 60  # seconds: an entry nobody asked for in an hour is dropped
 VERSION = 1  # bump when _answer.html or what it includes changes shape
 
 
+def _minute() -> int:
+    """The current minute: part of every key, so relative times ("5 minutes ago") move on."""
+    return int(time.time() // 60)
+
+
 def _person(p: Any) -> tuple:
     return (p.pk, p.name, p.handle, str(p.avatar)) if p is not None else ()
 
@@ -108,7 +113,7 @@ def render_answers(answers: list[Answer], context: dict) -> None:
         community.slug,
         thread.pk,
         context["can_accept"],
-        int(time.time() // 60),
+        _minute(),
     )
     keys = {a.pk: _answer_key(a, shared) for a in answers}
     found = cache.get_many(list(keys.values()))
@@ -148,7 +153,7 @@ def main_key(thread: Any, viewer: tuple) -> str:
         community.slug,
         community.name,
         community.purpose,
-        int(time.time() // 60),
+        _minute(),
     )
     digest = hashlib.blake2b(repr(sig).encode(), digest_size=16).hexdigest()
     return f"thread:{thread.pk}:{digest}"
@@ -191,7 +196,7 @@ def thread_row(t: Any, *, show_kind: bool, show_community: bool) -> SafeString:
         t.community.name,
         show_kind,
         show_community,
-        int(time.time() // 60),
+        _minute(),
     )
     key = f"row:{t.pk}:{hashlib.blake2b(repr(sig).encode(), digest_size=16).hexdigest()}"
     cache = caches["fragments"]
