@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "practica.accounts",
     "practica.communities",
     "practica.discussions",
+    "practica.notifications",
     "practica.api",
 ]
 
@@ -239,4 +240,6 @@ PRACTICA_RATE_LIMITS = {
 # A question with no accepted answer this long after it was asked counts as unanswered.
 PRACTICA_UNANSWERED_AFTER_HOURS = 48
 # Threads per server process running requests (core/asgi.py), each with its database connection.
+# Host names outgoing requests (webhooks) may reach even on private addresses (core/netguard.py).
+PRACTICA_NETGUARD_ALLOW_HOSTS = [h.lower() for h in env.get_list("NETGUARD_ALLOW_HOSTS", "")]
 PRACTICA_HTTP_THREADS = max(1, int(env.get("HTTP_THREADS") or 8))
