@@ -77,15 +77,15 @@ def test_requests_approvals_and_invitations(scene, committed, user_factory):
     assert kinds_of(newcomer) == ["member.approved"]
     guest = user_factory("Gus Guest")
     with committed():
-        communities.invitation_create(actor=scene.owner, community=scene.community, email=guest.email)
+        communities.invitation_create(
+            actor=scene.owner, community=scene.community, email=guest.email
+        )
     n = Notification.objects.get(recipient=guest)
     assert n.kind == "invitation" and n.url.startswith("/invite/")
     assert selectors.notification_list(user=guest).items == [n]  # not a member, still sees it
 
 
-def test_watchers_hear_of_new_questions_and_mute_keeps_only_what_is_addressed(
-    scene, committed
-):
+def test_watchers_hear_of_new_questions_and_mute_keeps_only_what_is_addressed(scene, committed):
     services.community_level_set(user=scene.fay, community=scene.community, level="watch")
     services.community_level_set(user=scene.asha, community=scene.community, level="mute")
     discussions.follow_set(user=scene.asha, thread=scene.question, following=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -40,7 +40,7 @@ class Job:
 
     def period_key(self, now: datetime) -> str | None:
         """The key of the period `now` falls in, or None when its start time has not come yet."""
-        now = now.astimezone(timezone.UTC)
+        now = now.astimezone(UTC)
         if self.every == "minute":
             return now.strftime("%Y-%m-%dT%H:%M")
         if self.every == "quarter-hour":

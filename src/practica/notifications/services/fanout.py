@@ -116,9 +116,7 @@ def _write_one(intent: Intent, chosen: tuple[str, ...], now: Any) -> Notificatio
             recipient_id=intent.recipient_id, group_key=intent.group_key, read_at__isnull=True
         )
         if email:
-            Notification.objects.filter(pk=row.pk).update(
-                email_state=Notification.Email.PENDING
-            )
+            Notification.objects.filter(pk=row.pk).update(email_state=Notification.Email.PENDING)
         return row
     row = _row(intent, now=now, read=IN_APP not in chosen, email=email)
     try:
