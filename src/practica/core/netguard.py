@@ -100,7 +100,7 @@ def check_url(url: str) -> tuple[str, int, str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise BlockedAddress(f"The host {host} could not be found.") from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
     if not addresses:
         raise BlockedAddress(f"The host {host} could not be found.")
     if host not in _allowed_hosts():

@@ -190,7 +190,7 @@ def _preferences_out(request: AuthedHttpRequest) -> PreferencesOut:
     return PreferencesOut(
         id=user.pk,
         url=absolute(reverse("notifications:preferences")),
-        channels={k: list(preferences.channels(pref, k)) for k in registry.kinds},  # type: ignore[misc]
+        channels={k: list(preferences.channels(pref, k)) for k in registry.kinds},  # type: ignore[misc,arg-type]
         emailable=[k for k, v in registry.kinds.items() if v.email],
         digest=pref.digest,  # type: ignore[arg-type]
         quiet_start=pref.quiet_start,

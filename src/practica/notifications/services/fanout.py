@@ -10,6 +10,7 @@ written in bulk; events of one group add to the person's unread row ("5 new answ
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -36,7 +37,7 @@ def _resolve(intents: list[Intent]) -> list[tuple[Intent, tuple[str, ...]]]:
     policy.prime_memberships(users.values())
     prefs = preferences.preferences_for(list(users))
     community_ids = {i.community_id for i in first.values() if i.community_id}
-    levels = {
+    levels: dict[tuple[int, int | None], str] = {
         (lv.user_id, lv.community_id): lv.level
         for lv in CommunityLevel.objects.filter(user_id__in=ids, community_id__in=community_ids)
     }
@@ -150,7 +151,7 @@ def event_fan_out(*, event: str, payload: dict[str, Any]) -> int:
             count += 1
             if EMAIL in chosen:
                 transaction.on_commit(
-                    lambda pk=row.pk: send_notification_email.enqueue(notification_id=pk)
+                    partial(send_notification_email.enqueue, notification_id=row.pk)
                 )
     return count
 

@@ -88,7 +88,7 @@ def notifications_read_all(request: AuthedHttpRequest) -> HttpResponse:
 
 def _initial(request: AuthedHttpRequest) -> dict:
     pref = prefs.preference_for(request.user.pk)
-    initial = {
+    initial: dict[str, object] = {
         "digest": pref.digest,
         "quiet_start": pref.quiet_start,
         "quiet_end": pref.quiet_end,
@@ -142,9 +142,9 @@ def community_levels(request: AuthedHttpRequest) -> HttpResponse:
         row.community.pk: row.community for row in selectors.community_levels(user=request.user)
     }
     levels: list[tuple[Community, str]] = []
-    for key, value in request.POST.items():
+    for key in request.POST:
         if key.startswith("level-") and key[6:].isdigit() and int(key[6:]) in rows:
-            levels.append((rows[int(key[6:])], value))
+            levels.append((rows[int(key[6:])], str(request.POST.get(key, ""))))
     try:
         services.preference_update(user=request.user, levels=levels)
     except (ValidationError, PermissionDenied) as exc:
