@@ -57,4 +57,8 @@ class WebhookForm(forms.Form):
         ]
 
 
-LEVEL_CHOICES = Level.choices
+LEVEL_CHOICES = [
+    (Level.WATCH, "Watch: every new thread"),
+    (Level.NORMAL, "Normal: what involves me"),
+    (Level.MUTE, "Mute: only what is addressed to me"),
+]
