@@ -56,6 +56,15 @@ def parse_args() -> argparse.Namespace:
         help="seconds of timed requests per page at most (a slow page is timed fewer times, 20 "
         "at least); 0: no limit",
     )
+    parser.add_argument(
+        "--notifications",
+        action="store_true",
+        help="run the notifications benchmark only (fan-out to 5,000 watchers, a daily digest "
+        "for 5,000 people) in its own fresh database",
+    )
+    parser.add_argument(
+        "--watchers", type=int, default=5000, help="people in the notifications benchmark"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database directory")
     args = parser.parse_args()
@@ -482,11 +491,26 @@ def discussion_pages(
     return rows, probes, extra
 
 
+def bench_notifications(args: argparse.Namespace, var_dir: Path) -> None:
+    use_fresh_database(var_dir)
+    os.environ["EMAIL_URL"] = "locmem://"
+    subprocess.run([*practica_command(), "migrate", "--quiet"], check=True)
+    import django
+
+    django.setup()
+    import notifications
+
+    notifications.report(notifications.run(people=args.watchers))
+
+
 def main() -> int:
     args = parse_args()
     var_dir = Path(tempfile.mkdtemp(prefix="practica-bench-"))
     try:
-        bench(args, var_dir)
+        if args.notifications:
+            bench_notifications(args, var_dir)
+        else:
+            bench(args, var_dir)
     except (BenchError, subprocess.CalledProcessError) as exc:
         print(f"bench: broken: {exc}", file=sys.stderr)
         return 1

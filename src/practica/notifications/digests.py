@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from practica.accounts.models import User
 from practica.communities import policy
-from practica.discussions.models import Answer, Kind, Thread
+from practica.discussions.models import Answer, Follow, Kind, Thread
 from practica.notifications import emails
 from practica.notifications.models import Digest, Preference
 
@@ -68,24 +68,29 @@ def _url(path: str) -> str:
 @section(10, "Top new questions")
 def top_new_questions(user: User, since: datetime, cache: dict[str, Any]) -> list[Item]:
     """The best-voted questions asked since the last digest in the person's communities (each
-    community's list is worked out once per run)."""
-    found: list[Thread] = []
+    community's list is worked out, and its links made, once per run)."""
+    found: list[tuple[Thread, Item]] = []
     for cid in _communities(user):
         key = f"top:{cid}"
         if key not in cache:
-            cache[key] = list(
+            threads = (
                 Thread.objects.select_related("community")
                 .filter(community_id=cid, kind=Kind.QUESTION, deleted_at__isnull=True)
                 .filter(created_at__gte=since)
                 .order_by("-score", "-answer_count", "-id")[:PER_SECTION]
             )
+            cache[key] = [
+                (
+                    t,
+                    Item(
+                        t.title, _url(t.get_absolute_url()), f"{t.community.name} · {t.score} votes"
+                    ),
+                )
+                for t in threads
+            ]
         found += cache[key]
-    found.sort(key=lambda t: (-t.score, -t.answer_count, -t.pk))
-    return [
-        Item(t.title, _url(t.get_absolute_url()), f"{t.community.name} · {t.score} votes")
-        for t in found[:PER_SECTION]
-        if t.author_id != user.pk
-    ]
+    found.sort(key=lambda pair: (-pair[0].score, -pair[0].answer_count, -pair[0].pk))
+    return [item for t, item in found if t.author_id != user.pk][:PER_SECTION]
 
 
 @section(20, "Unanswered questions in your expertise")
@@ -118,29 +123,54 @@ def unanswered_in_expertise(user: User, since: datetime, cache: dict[str, Any]) 
 
 @section(30, "New answers to what you follow")
 def answers_followed(user: User, since: datetime, cache: dict[str, Any]) -> list[Item]:
-    communities = _communities(user)
-    if not communities:
-        return []
-    answers = (
-        Answer.objects.select_related("thread", "author")
-        .filter(
-            thread__follows__user=user,
-            thread__community_id__in=communities,
-            thread__deleted_at__isnull=True,
-            deleted_at__isnull=True,
-            created_at__gte=since,
+    """Answers since the last digest in threads the person follows, in their communities. The
+    answers of the period are read once per run and the follows once per batch of people
+    (`_prepare_batch`), so this costs no query of its own in a run."""
+    if "answers" not in cache:
+        _load_answers(cache, since)
+    follows = cache.get("follows", {}).get(user.pk)
+    if follows is None:  # called outside a run
+        follows = set(
+            Follow.objects.filter(user=user, thread_id__in=cache["answers"]).values_list(
+                "thread_id", flat=True
+            )
         )
-        .exclude(author=user)
-        .order_by("-created_at", "-id")[:PER_SECTION]
-    )
-    return [
-        Item(
-            a.thread.title,
-            _url(a.get_absolute_url()),
-            f"answered by {a.author.name}" if a.author else "",
-        )
-        for a in answers
+    communities = set(_communities(user))
+    found = [
+        (answer, item)
+        for thread_id in follows
+        for answer, item in cache["answers"].get(thread_id, [])
+        if answer.thread.community_id in communities and answer.author_id != user.pk
     ]
+    found.sort(key=lambda pair: (pair[0].created_at, pair[0].pk), reverse=True)
+    return [item for _, item in found[:PER_SECTION]]
+
+
+def _load_answers(cache: dict[str, Any], since: datetime) -> None:
+    by_thread: dict[int, list[tuple[Answer, Item]]] = {}
+    answers = Answer.objects.select_related("thread", "author").filter(
+        created_at__gte=since, deleted_at__isnull=True, thread__deleted_at__isnull=True
+    )
+    for a in answers.order_by("-created_at", "-id")[:5000]:
+        meta = f"answered by {a.author.name}" if a.author else ""
+        by_thread.setdefault(a.thread_id, []).append(
+            (a, Item(a.thread.title, _url(a.get_absolute_url()), meta))
+        )
+    cache["answers"] = by_thread
+
+
+def _prepare_batch(people: list[User], since: datetime, cache: dict[str, Any]) -> None:
+    """One query for the follows of a batch of people, on threads answered in the period."""
+    if "answers" not in cache:
+        _load_answers(cache, since)
+    follows: dict[int, set[int]] = {u.pk: set() for u in people}
+    if cache["answers"]:
+        rows = Follow.objects.filter(
+            user_id__in=list(follows), thread_id__in=list(cache["answers"])
+        ).values_list("user_id", "thread_id")
+        for user_id, thread_id in rows:
+            follows[user_id].add(thread_id)
+    cache["follows"] = follows
 
 
 def digest_for(user: User, since: datetime, cache: dict[str, Any]) -> list[Section]:
@@ -174,6 +204,7 @@ def digests_send(*, frequency: str, period_key: str, batch: int = 500) -> int:
             User.objects.filter(pk__in=ids[start : start + batch]).prefetch_related("expertise")
         )
         policy.prime_memberships(people)
+        _prepare_batch(people, since, cache)
         for user in people:
             claimed = (
                 Preference.objects.filter(user=user)
