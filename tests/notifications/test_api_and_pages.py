@@ -62,7 +62,7 @@ def test_preferences_round_trip_and_bad_input_names_the_field(scene):
     assert put.status_code == 200, put.content
     data = put.json()
     assert data["digest"] == "daily" and data["channels"]["mention"] == ["in_app"]
-    assert data["quiet_start"] == "22:00:00" and data["communities"][0]["level"] == "watch"
+    assert data["quiet_start"] == "22:00" and data["communities"][0]["level"] == "watch"
     before = list(Preference.objects.values())
     for bad, field in (
         ({"channels": {"answer.followed": ["email"]}}, "channels"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
+from pydantic import model_validator
 
 from practica.accounts.http import AuthedHttpRequest
 from practica.api.schemas import ErrorOut, absolute
@@ -19,6 +20,20 @@ router = Router(tags=["notifications"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 Channel = Literal["in_app", "email"]
 LevelLit = Literal["watch", "normal", "mute"]
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class ObjectIn(Schema):
+    """A request body: a JSON object (ninja would otherwise take `[null, null]` for no fields)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        raw = getattr(data, "_obj", data)  # ninja wraps the request data in a DjangoGetter
+        if not isinstance(raw, dict):
+            raise ValueError("Send a JSON object.")
+        return data
 
 
 class NotificationOut(Schema):
@@ -41,9 +56,9 @@ class NotificationPage(Schema):
     unread_count: int
 
 
-class ReadIn(Schema):
-    ids: list[int] | None = Field(None, description="Mark these read; omit to mark all.")
-    kind: str = Field("", description="With no ids: only this kind.")
+class ReadIn(ObjectIn):
+    ids: list[RowId] | None = Field(None, description="Mark these read; omit to mark all.")
+    kind: str = Field("", max_length=60, description="With no ids: only this kind.")
 
 
 class ReadOut(Schema):
@@ -54,12 +69,12 @@ class ReadOut(Schema):
 class LevelOut(Schema):
     id: int = Field(description="The community's id.")
     url: str
-    slug: str
+    slug: str = Field(max_length=50)
     level: LevelLit
 
 
-class LevelIn(Schema):
-    slug: str
+class LevelIn(ObjectIn):
+    slug: str = Field(max_length=50)
     level: LevelLit
 
 
@@ -69,13 +84,13 @@ class PreferencesOut(Schema):
     channels: dict[str, list[Channel]] = Field(description="For every kind, its channels.")
     emailable: list[str] = Field(description="The kinds that may be sent by email.")
     digest: Literal["off", "daily", "weekly"]
-    quiet_start: time | None
-    quiet_end: time | None
+    quiet_start: str | None = Field(description="HH:MM in the person's time zone, or null.")
+    quiet_end: str | None = Field(description="HH:MM in the person's time zone, or null.")
     timezone: str
     communities: list[LevelOut]
 
 
-class PreferencesIn(Schema):
+class PreferencesIn(ObjectIn):
     channels: dict[str, list[Channel]] | None = None
     digest: Literal["off", "daily", "weekly"] | None = None
     quiet_start: time | None = None
@@ -100,13 +115,13 @@ class WebhookCreated(WebhookOut):
     secret: str = Field(description="Signs deliveries (X-Practica-Signature). Shown only now.")
 
 
-class WebhookIn(Schema):
+class WebhookIn(ObjectIn):
     target: str = Field(max_length=500, description="http:// or https:// address to post to.")
     events: list[str]
     format: Literal["json", "slack"] = "json"
 
 
-class WebhookPatch(Schema):
+class WebhookPatch(ObjectIn):
     target: str | None = Field(None, max_length=500)
     events: list[str] | None = None
     format: Literal["json", "slack"] | None = None
@@ -193,8 +208,8 @@ def _preferences_out(request: AuthedHttpRequest) -> PreferencesOut:
         channels={k: list(preferences.channels(pref, k)) for k in registry.kinds},  # type: ignore[misc,arg-type]
         emailable=[k for k, v in registry.kinds.items() if v.email],
         digest=pref.digest,  # type: ignore[arg-type]
-        quiet_start=pref.quiet_start,
-        quiet_end=pref.quiet_end,
+        quiet_start=pref.quiet_start.strftime("%H:%M") if pref.quiet_start else None,
+        quiet_end=pref.quiet_end.strftime("%H:%M") if pref.quiet_end else None,
         timezone=pref.timezone,
         communities=[
             LevelOut(
@@ -282,7 +297,7 @@ def webhook_create(request: AuthedHttpRequest, slug: str, payload: WebhookIn):
 
 @router.patch("/webhooks/{webhook_id}", response={200: WebhookOut, **ERRORS},
               summary="Change a webhook: address, events, format, paused or not")  # fmt: skip
-def webhook_update(request: AuthedHttpRequest, webhook_id: int, payload: WebhookPatch):
+def webhook_update(request: AuthedHttpRequest, webhook_id: Id, payload: WebhookPatch):
     hook = selectors.webhook_get(user=request.user, pk=webhook_id)
     hook = services.webhook_update(
         actor=request.user, webhook=hook, url=payload.target, events=payload.events,
@@ -293,7 +308,7 @@ def webhook_update(request: AuthedHttpRequest, webhook_id: int, payload: Webhook
 
 @router.delete("/webhooks/{webhook_id}", response={204: None, **ERRORS},
                summary="Remove a webhook and its delivery log")  # fmt: skip
-def webhook_delete(request: AuthedHttpRequest, webhook_id: int):
+def webhook_delete(request: AuthedHttpRequest, webhook_id: Id):
     hook = selectors.webhook_get(user=request.user, pk=webhook_id)
     services.webhook_delete(actor=request.user, webhook=hook)
     return Status(204, None)
@@ -303,7 +318,7 @@ def webhook_delete(request: AuthedHttpRequest, webhook_id: int):
             summary="A webhook's deliveries, newest first, with their response status")  # fmt: skip
 def delivery_list(
     request: AuthedHttpRequest,
-    webhook_id: int,
+    webhook_id: Id,
     cursor: str | None = None,
     limit: int = Query(20, ge=1, le=100),
 ):
@@ -314,7 +329,7 @@ def delivery_list(
 
 @router.post("/webhook-deliveries/{delivery_id}/redeliver", response={201: DeliveryOut, **ERRORS},
              summary="Send a delivery's payload again, as a new delivery")  # fmt: skip
-def delivery_redeliver(request: AuthedHttpRequest, delivery_id: int):
+def delivery_redeliver(request: AuthedHttpRequest, delivery_id: Id):
     delivery = selectors.delivery_get(user=request.user, pk=delivery_id)
     again = services.delivery_redeliver(actor=request.user, delivery=delivery)
     return Status(201, _delivery_out(again))

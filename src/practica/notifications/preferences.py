@@ -41,7 +41,7 @@ def level_of(user_id: int, community_id: int | None) -> str:
 def _zone(pref: Preference) -> ZoneInfo:
     try:
         return ZoneInfo(pref.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("UTC")
 
 

@@ -62,6 +62,9 @@ def preference_update(
     leave the others as they were; `levels` sets watch / normal / mute per community. Everything
     is checked before anything is written."""
     errors: dict[str, str] = {}
+    # Quiet hours are wall-clock times in the person's time zone: an offset sent with them is dropped.
+    quiet_start = quiet_start.replace(tzinfo=None) if quiet_start else quiet_start
+    quiet_end = quiet_end.replace(tzinfo=None) if quiet_end else quiet_end
     for community, level in levels or []:
         if level not in Level.values:
             errors["communities"] = "Choose watch, normal or mute."
@@ -72,7 +75,7 @@ def preference_update(
     if timezone_name is not None:
         try:
             ZoneInfo(timezone_name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             errors["timezone"] = f"“{timezone_name}” is not a time zone (e.g. Europe/Paris)."
     if (quiet_start is None) != (quiet_end is None) and not clear_quiet_hours:
         errors["quiet_end"] = "Give both the start and the end of quiet hours."
