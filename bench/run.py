@@ -62,6 +62,15 @@ def parse_args() -> argparse.Namespace:
         help="then the live-session bench (bench/live.py with its defaults: 5,000 WebSocket "
         "clients, upvotes, Redis if it answers); run bench/live.py itself to change them",
     )
+    parser.add_argument(
+        "--notifications",
+        action="store_true",
+        help="run the notifications benchmark only (fan-out to 5,000 watchers, a daily digest "
+        "for 5,000 people) in its own fresh database",
+    )
+    parser.add_argument(
+        "--watchers", type=int, default=5000, help="people in the notifications benchmark"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--search", action="store_true", help="run the search bench instead (bench/search.py)"
@@ -508,6 +517,18 @@ def discussion_pages(
     return rows, probes, extra
 
 
+def bench_notifications(args: argparse.Namespace, var_dir: Path) -> None:
+    use_fresh_database(var_dir)
+    os.environ["EMAIL_URL"] = "locmem://"
+    subprocess.run([*practica_command(), "migrate", "--quiet"], check=True)
+    import django
+
+    django.setup()
+    import notifications
+
+    notifications.report(notifications.run(people=args.watchers))
+
+
 def main() -> int:
     args = parse_args()
     var_dir = Path(tempfile.mkdtemp(prefix="practica-bench-"))
@@ -516,6 +537,8 @@ def main() -> int:
             from search import run as run_search
 
             run_search(args, var_dir, use_fresh_database)
+        elif args.notifications:
+            bench_notifications(args, var_dir)
         else:
             bench(args, var_dir)
     except (BenchError, subprocess.CalledProcessError) as exc:

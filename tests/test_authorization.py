@@ -109,6 +109,14 @@ from practica.discussions.models import (
 )
 from practica.live import services as live
 from practica.live.models import LiveNote, LiveQuestion, LiveRole, LiveSession, LiveVote
+from practica.notifications.emails import unsubscribe_token
+from practica.notifications.models import (
+    CommunityLevel,
+    Delivery,
+    Notification,
+    Preference,
+    Webhook,
+)
 from tests.conftest import ROLES, Api, Cast, client_for
 
 API_PREFIX = "/api/v1"
@@ -312,6 +320,35 @@ class Scene:
     def community_now(self) -> Community:
         return Community.objects.get(pk=self.community.pk)
 
+    # Notifications and webhooks.
+
+    @cached_property
+    def notification(self) -> Notification:
+        """An unread notification of the member's (made directly): only she may read it."""
+        return Notification.objects.create(
+            recipient=self.cast.member, kind="answer.on_mine", community=self.community,
+            target_type="answer", target_id=self.answer.pk, thread_id=self.question.pk,
+            title=self.question.title, url=self.question.get_absolute_url(),
+            group_key=f"answer:{self.question.pk}",
+        )  # fmt: skip
+
+    @cached_property
+    def webhook(self) -> Webhook:
+        return Webhook.objects.create(
+            community=self.community, url="http://93.184.216.34/hook",
+            events=["question.asked"], secret="whsec_test",
+        )  # fmt: skip
+
+    @cached_property
+    def delivery(self) -> Delivery:
+        return Delivery.objects.create(
+            webhook=self.webhook, event="question.asked", payload={"event": "question.asked"},
+            state="failed",
+        )  # fmt: skip
+
+    def unread_of(self, user: User | None) -> int:
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
     # URLs.
 
     def person(self, who: str) -> User:
@@ -353,6 +390,12 @@ SNAPSHOT: list[tuple[type[Model], tuple[str, ...]]] = [
     (LiveQuestion, ("answer", "merged_into_id", "thread_id", "edited_at")),
     (LiveVote, ("question_id", "user_id")),
     (LiveNote, ("pk", "session_id", "author_id", "body", "edited_at")),
+    # Notifications and webhooks.
+    (Notification, ("pk", "recipient_id", "kind", "count", "read_at", "email_state")),
+    (Preference, ("user_id", "channels", "digest", "quiet_start", "quiet_end", "timezone")),
+    (CommunityLevel, ("user_id", "community_id", "level")),
+    (Webhook, ("pk", "community_id", "url", "events", "format", "active", "secret")),
+    (Delivery, ("pk", "webhook_id", "event", "state", "redelivery_of_id")),
 ]
 
 
@@ -465,6 +508,10 @@ def op(
             params["session_id"] = s.content["live_session"]
         if "{question_id}" in path:
             params["question_id"] = s.content["live_question"]
+        if "{webhook_id}" in path:
+            params["webhook_id"] = s.webhook.pk
+        if "{delivery_id}" in path:
+            params["delivery_id"] = s.delivery.pk
         return API_PREFIX + path.format(**params)
 
     return Row(method, path, url, expect, **kw)
@@ -660,6 +707,62 @@ def _tag_described(s: Scene, _: Any) -> bool:
 def _tag_merged(s: Scene, _: Any) -> bool:
     names = set(s.thread_now().tags.values_list("name", flat=True))
     return not Tag.objects.filter(pk=s.tag.pk).exists() and names == {"k8s"}
+
+
+# Notifications and webhooks.
+
+WEBHOOK_FORM = {"url": "http://93.184.216.34/new", "events": ["question.asked"], "format": "json"}
+
+
+def _hooks_page(s: Scene) -> str:
+    return reverse("notifications:webhooks", kwargs={"slug": s.slug})
+
+
+def _hook_url(name: str) -> Url:
+    return lambda s: reverse(f"notifications:{name}", kwargs={"slug": s.slug, "pk": s.webhook.pk})
+
+
+def _all_read(s: Scene, _: Any) -> bool:
+    return s.unread_of(s.actor) == 0
+
+
+def _digest(value: str) -> Done:
+    return lambda s, _: Preference.objects.filter(user=s.actor, digest=value).exists()
+
+
+def _levels_set(s: Scene, _: Any) -> bool:
+    # Only the communities the person is an active member of take a level.
+    member = s.role_of(s.actor) is not None
+    return CommunityLevel.objects.filter(user=s.actor, level="watch").exists() == member
+
+
+def _hook_made(s: Scene, _: Any) -> bool:
+    return Webhook.objects.filter(community=s.community, url=WEBHOOK_FORM["url"]).exists()
+
+
+def _hook_changed(s: Scene, _: Any) -> bool:
+    return Webhook.objects.get(pk=s.webhook.pk).url == WEBHOOK_FORM["url"]
+
+
+def _hook_paused(s: Scene, _: Any) -> bool:
+    return Webhook.objects.get(pk=s.webhook.pk).active is False
+
+
+def _hook_gone(s: Scene, _: Any) -> bool:
+    return not Webhook.objects.filter(pk=s.webhook.pk).exists()
+
+
+def _resent(s: Scene, _: Any) -> bool:
+    return Delivery.objects.filter(redelivery_of=s.delivery).exists()
+
+
+def _unsubscribe_link(s: Scene) -> str:
+    token = unsubscribe_token(s.cast.member.pk, "digest")
+    return reverse("notifications:unsubscribe", kwargs={"token": token})
+
+
+def _member_unsubscribed(s: Scene, _: Any) -> bool:
+    return Preference.objects.filter(user=s.cast.member, digest="off").exists()
 
 
 def _previewed(s: Scene, response: Any) -> bool:
@@ -1524,6 +1627,93 @@ TABLE: list[Row] = [
                                                    "login  200      200    200    200    200")),
     page("GET", "admin:index", at("admin:index"), site(
                                                    "staff  staff    staff  staff  staff  200")),
+
+    # ---- Notifications: a person's own (site rows); nobody reads another's -------------------------
+    #                                               anon   outsider member facil  owner  admin
+    page("GET", "notifications:list", at("notifications:list"), site(
+                                                   "login  200      200    200    200    200")),
+    page("GET", "notifications:bell", at("notifications:bell"), site(
+                                                   "login  200      200    200    200    200")),
+    page("POST", "notifications:read_all", at("notifications:read_all"), site(
+                                                   "login  302      302    302    302    302"),
+        given=lambda s: s.notification, done=_all_read),
+    # The member's own notification: anybody else gets 404, as if it did not exist.
+    page("POST", "notifications:read", at("notifications:read", pk=lambda s: s.notification.pk),
+        site(                                      "login  404      302    404    404    404"),
+        done=_all_read),
+    page("GET", "notifications:preferences", at("notifications:preferences"), site(
+                                                   "login  200      200    200    200    200")),
+    page("POST", "notifications:preferences", at("notifications:preferences"), site(
+                                                   "login  302      302    302    302    302"),
+        data=lambda s: {"digest": "daily", "timezone": "UTC"}, done=_digest("daily")),
+    page("POST", "notifications:levels", at("notifications:levels"), site(
+                                                   "login  302      302    302    302    302"),
+        data=lambda s: {f"level-{s.community.pk}": "watch"}, done=_levels_set),
+    # Unsubscribe links need no log-in: the signed token names the person and the list.
+    page("GET", "notifications:unsubscribe", _unsubscribe_link, site(
+                                                   "200    200      200    200    200    200")),
+    page("POST", "notifications:unsubscribe", _unsubscribe_link, site(
+                                                   "200    200      200    200    200    200"),
+        done=_member_unsubscribed),
+    # ---- Webhooks: facilitators, owners and site admins ---------------------------------------------
+    page("GET", "notifications:webhooks", _hooks_page, vis(
+        public=                                    "login  403      403    200    200    200",
+        private=                                   "login  403      403    200    200    200",
+        secret=                                    "login  404      403    200    200    200")),
+    page("POST", "notifications:webhooks", _hooks_page, vis(
+        public=                                    "login  403      403    201    201    201",
+        private=                                   "login  403      403    201    201    201",
+        secret=                                    "login  404      403    201    201    201"),
+        data=lambda s: WEBHOOK_FORM, done=_hook_made),
+    page("GET", "notifications:webhook", _hook_url("webhook"), vis(
+        public=                                    "login  403      403    200    200    200",
+        private=                                   "login  403      403    200    200    200",
+        secret=                                    "login  404      403    200    200    200")),
+    page("POST", "notifications:webhook", _hook_url("webhook"), vis(
+        public=                                    "login  403      403    302    302    302",
+        private=                                   "login  403      403    302    302    302",
+        secret=                                    "login  404      403    302    302    302"),
+        data=lambda s: {**WEBHOOK_FORM, "active": "on"}, done=_hook_changed),
+    page("POST", "notifications:webhook_delete", _hook_url("webhook_delete"), vis(
+        public=                                    "login  403      403    302    302    302",
+        private=                                   "login  403      403    302    302    302",
+        secret=                                    "login  404      403    302    302    302"),
+        done=_hook_gone),
+    page("POST", "notifications:redeliver",
+        lambda s: reverse("notifications:redeliver", kwargs={"slug": s.slug, "pk": s.delivery.pk}),
+        vis(
+        public=                                    "login  403      403    302    302    302",
+        private=                                   "login  403      403    302    302    302",
+        secret=                                    "login  404      403    302    302    302"),
+        done=_resent),
+
+    # ---- Notifications API --------------------------------------------------------------------------
+    op("GET", "/notifications", site(              "401    200      200    200    200    200")),
+    op("POST", "/notifications/read", site(        "401    200      200    200    200    200"),
+        given=lambda s: s.notification, done=_all_read),
+    op("GET", "/me/preferences", site(             "401    200      200    200    200    200")),
+    op("PUT", "/me/preferences", site(             "401    200      200    200    200    200"),
+        data=lambda s: {"digest": "daily"}, done=_digest("daily")),
+    op("GET", "/communities/{slug}/webhooks", vis(
+        public=                                    "401    403      403    200    200    200",
+        private=                                   "401    403      403    200    200    200",
+        secret=                                    "401    404      403    200    200    200")),
+    op("POST", "/communities/{slug}/webhooks", vis(
+        public=                                    "401    403      403    201    201    201",
+        private=                                   "401    403      403    201    201    201",
+        secret=                                    "401    404      403    201    201    201"),
+        data=lambda s: {"target": WEBHOOK_FORM["url"], "events": ["question.asked"]},
+        done=_hook_made),
+    # A webhook by id: whoever may not manage it does not learn it exists.
+    op("PATCH", "/webhooks/{webhook_id}", every(   "401    404      404    200    200    200"),
+        data=lambda s: {"active": False}, done=_hook_paused),
+    op("DELETE", "/webhooks/{webhook_id}", every(  "401    404      404    204    204    204"),
+        done=_hook_gone),
+    op("GET", "/webhooks/{webhook_id}/deliveries", every(
+                                                   "401    404      404    200    200    200")),
+    op("POST", "/webhook-deliveries/{delivery_id}/redeliver", every(
+                                                   "401    404      404    201    201    201"),
+        done=_resent),
 
     # ---- Site API ---------------------------------------------------------------------------------
     #                                               anon   outsider member facil  owner  admin

@@ -30,20 +30,36 @@ def _call(*args: str, **options) -> None:
     call_command(*args, **options)
 
 
-def _start_inprocess_worker() -> threading.Thread:
+def _worker(worker_id: str, interval: float) -> Any:
     from django_tasks_db.management.commands.db_worker import Worker
 
-    worker = Worker(
+    return Worker(
         queue_names=["*"],
-        interval=1.0,
+        interval=interval,
         batch=False,
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id="inprocess",
+        worker_id=worker_id,
         excluded_queue_names=[],
     )
-    thread = threading.Thread(target=worker.run, name="practica-worker", daemon=True)
+
+
+def _worker_id(kind: str) -> str:
+    import socket
+
+    return f"{kind}-{socket.gethostname()}-{os.getpid()}"[:64]
+
+
+def _start_inprocess_worker() -> threading.Thread:
+    """Run tasks, and fire due scheduled jobs, in threads of this server process."""
+    from practica.core import scheduler
+
+    worker_id = _worker_id("inprocess")
+    scheduler.start_ticker(worker_id=worker_id)
+    thread = threading.Thread(
+        target=_worker(worker_id, 1.0).run, name="practica-worker", daemon=True
+    )
     thread.start()
     return thread
 
@@ -71,8 +87,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    """Run background tasks until stopped; a ticker thread fires due scheduled jobs (digests,
+    retries, clean-up), each once per period however many workers run (core/scheduler.py)."""
     _setup()
-    _call("db_worker", "--queue-name", "*", "--interval", str(args.interval))
+    from practica.core import scheduler
+
+    worker_id = _worker_id("worker")
+    worker = _worker(worker_id, args.interval)
+    worker.configure_signals()
+    scheduler.start_ticker(worker_id=worker_id)
+    worker.run()
     return 0
 
 

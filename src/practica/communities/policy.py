@@ -16,6 +16,8 @@ Actions on a Community:
   community.manage_members  approve requests, remove members, change roles
   community.invite          invite people by link or email
   community.contribute      post content in it (used by the content apps)
+  community.manage_webhooks add, change and remove its outgoing webhooks, see and re-send deliveries
+                            (facilitators, owners, site admins)
 Actions on a Membership (the target person's membership):
   membership.remove, membership.set_role.<member|facilitator|owner>
 Site-wide actions (obj is None): community.create
@@ -42,6 +44,7 @@ anything with `roles_of(user_id)`, or a `session` that has it):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -96,6 +99,21 @@ def memberships_of(user: Any) -> dict[int, Membership]:
     return cached
 
 
+def prime_memberships(users: Iterable[Any]) -> None:
+    """Load the memberships of many people at once (1 query per 1,000) and cache them on each user
+    object, so asking `can` for every recipient of a fan-out or a digest costs no query each."""
+    people = [u for u in users if _signed_in(u)]
+    for start in range(0, len(people), 1000):
+        chunk = people[start : start + 1000]
+        found: dict[int, dict[int, Membership]] = {u.pk: {} for u in chunk}
+        for m in Membership.objects.filter(user_id__in=list(found)):
+            found[m.user_id][m.community_id] = m
+        for u in chunk:
+            setattr(u, _CACHE_ATTR, found[u.pk])
+            if hasattr(u, _STANDING_ATTR):
+                delattr(u, _STANDING_ATTR)
+
+
 def forget_memberships(user: Any) -> None:
     """Drop the cached memberships after a service changed them."""
     for attr in (_CACHE_ATTR, _STANDING_ATTR):
@@ -138,7 +156,12 @@ def _community_can(user: Any, action: str, c: Community) -> bool:
         )
     if action == "community.leave":
         return member
-    if action in ("community.edit", "community.manage_members", "community.invite"):
+    if action in (
+        "community.edit",
+        "community.manage_members",
+        "community.invite",
+        "community.manage_webhooks",
+    ):
         return admin or _at_least(user, c, Role.FACILITATOR)
     raise ValueError(f"unknown action {action!r}")
 

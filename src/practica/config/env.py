@@ -47,6 +47,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEFAULT_FROM_EMAIL", "Practica <practica@localhost>", "Sender of outgoing mail."),
     Setting("MEDIA_MAX_UPLOAD_MB", "5", "Largest accepted image upload, in megabytes."),
     Setting(
+        "NETGUARD_ALLOW_HOSTS",
+        "",
+        "Comma-separated host names webhooks may reach although they resolve to private "
+        "addresses (an internal chat server). Empty: only public addresses.",
+    ),
+    Setting(
         "HTTP_THREADS",
         "8",
         "Threads per `practica serve` process running requests, each keeping a database "

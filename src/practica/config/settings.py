@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "practica.discussions",
     "practica.live",
     "practica.search",
+    "practica.notifications",
     "practica.api",
 ]
 
@@ -244,3 +245,5 @@ PRACTICA_RATE_LIMITS = {
 PRACTICA_UNANSWERED_AFTER_HOURS = 48
 # Threads per server process running requests (core/asgi.py), each with its database connection.
 PRACTICA_HTTP_THREADS = max(1, int(env.get("HTTP_THREADS") or 8))
+# Host names outgoing requests (webhooks) may reach even on private addresses (core/netguard.py).
+PRACTICA_NETGUARD_ALLOW_HOSTS = [h.lower() for h in env.get_list("NETGUARD_ALLOW_HOSTS", "")]

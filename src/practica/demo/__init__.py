@@ -19,6 +19,7 @@ from practica.communities.models import Community, Role
 from practica.communities.services import community_create, membership_add
 from practica.core import ratelimit
 from practica.demo.live import load_live
+from practica.demo.notifications import load_notifications
 from practica.demo.people import ADMIN_HANDLE, COMMUNITIES, DEMO_PASSWORD, DOMAIN, PEOPLE
 from practica.demo.threads import THREADS, DemoThread
 from practica.discussions import services as discussions
@@ -152,6 +153,8 @@ def load_demo() -> str:
     created_threads = _load_threads(users)
     with ratelimit.suspended():  # the demo writes far faster than people do
         created_sessions = load_live(users)
+    with ratelimit.suspended():
+        load_notifications(users)
     if created_people or created_communities or created_threads or created_sessions:
         return (
             f"Demo loaded: {created_people} people and {created_communities} communities added, "
