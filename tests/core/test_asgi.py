@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from django.db.backends.signals import connection_created
 
+import practica
 from practica.accounts.services import TOKEN_PREFIX
 from practica.core.asgi import PooledASGIHandler
 
@@ -83,3 +86,14 @@ def test_a_pool_thread_keeps_its_database_connection(transactional_db):
         connection_created.disconnect(count)
         app.close()
     assert len(opened) == 1, f"{len(opened)} connections opened for three requests on one thread"
+
+
+def test_files_stream_from_the_pool_without_being_read_whole(transactional_db, recwarn):
+    app = PooledASGIHandler(threads=1)
+    try:
+        status, body = _call(app, "GET", "/static/practica/practica.css")
+    finally:
+        app.close()
+    assert status == 200
+    assert body == (Path(practica.__file__).parent / "static/practica/practica.css").read_bytes()
+    assert not [w for w in recwarn if "synchronous iterators" in str(w.message)]

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import signals
@@ -26,7 +27,7 @@ from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.db import connections
-from django.http import FileResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import set_script_prefix
 
@@ -62,6 +63,9 @@ class PooledASGIHandler(ASGIHandler):
         loop = asyncio.get_running_loop()
         try:
             response = await loop.run_in_executor(self.pool, self._respond, scope, body_file)
+            if isinstance(response, StreamingHttpResponse) and not response.is_async:  # a file
+                parts = cast(Iterator[bytes], response.streaming_content)  # is_async is False
+                response.streaming_content = self._pooled(iter(parts))
             try:
                 await self.send_response(response, send)
             except asyncio.CancelledError:
@@ -70,6 +74,18 @@ class PooledASGIHandler(ASGIHandler):
                 await loop.run_in_executor(self.pool, response.close)  # sends request_finished
         finally:
             body_file.close()
+
+    def _pooled(self, parts: Iterator[bytes]) -> AsyncIterator[bytes]:
+        """Pull each part of a synchronous stream (a file) on the pool, as it is sent, rather
+        than reading it whole into memory the way Django does for sync iterators under ASGI."""
+        loop = asyncio.get_running_loop()
+        done = object()
+
+        async def pull() -> AsyncIterator[bytes]:
+            while (part := await loop.run_in_executor(self.pool, next, parts, done)) is not done:
+                yield part  # type: ignore[misc]
+
+        return pull()
 
     def _respond(self, scope: dict, body_file: Any) -> HttpResponseBase:
         """Everything Django does for one request, on one pool thread."""
