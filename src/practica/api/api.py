@@ -20,6 +20,7 @@ from practica.communities.api import router as communities_router
 from practica.core.pagination import InvalidCursor
 from practica.core.ratelimit import RateLimited
 from practica.discussions.api import router as discussions_router
+from practica.learning.api import router as learning_router
 
 api = NinjaAPI(
     title="Practica API",
@@ -36,6 +37,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", communities_router)
 api.add_router("/", discussions_router)
+api.add_router("/", learning_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, errors: list | None = None):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "practica.accounts",
     "practica.communities",
     "practica.discussions",
+    "practica.learning",
     "practica.api",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("practica.accounts.urls")),
     path("", include("practica.communities.urls")),
     path("", include("practica.discussions.urls")),
+    path("", include("practica.learning.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     re_path(r"^media/(?P<path>.+)$", core_views.media, name="media"),
