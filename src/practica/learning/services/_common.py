@@ -26,9 +26,9 @@ def clean_text(
 ) -> str:
     text = (value or "").strip()
     if not text and required:
-        errors[field] = f"Write the {what}."
+        errors[field] = f"Write {what}."
     elif len(text) > limit:
-        errors[field] = f"Keep the {what} under {limit:,} characters (it has {len(text):,})."
+        errors[field] = f"Keep {what} under {limit:,} characters (it has {len(text):,})."
     return text
 
 

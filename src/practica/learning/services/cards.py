@@ -51,8 +51,8 @@ def card_create(
     """Keep a takeaway: a card of `owner`'s, optionally made from content they may see (404 when
     they may not, as if it did not exist)."""
     errors: dict[str, str] = {}
-    prompt = clean_line(prompt, errors, field="prompt", limit=PROMPT_MAX, what="prompt")
-    point = clean_text(point, errors, field="point", limit=POINT_MAX, what="point to remember")
+    prompt = clean_line(prompt, errors, field="prompt", limit=PROMPT_MAX, what="the prompt")
+    point = clean_text(point, errors, field="point", limit=POINT_MAX, what="the point to remember")
     kept_quote = ""
     if source_kind or source_id:
         if source_kind not in sources.kinds():
@@ -96,10 +96,12 @@ def card_update(
     errors: dict[str, str] = {}
     fields = ["edited_at"]
     if prompt is not None:
-        card.prompt = clean_line(prompt, errors, field="prompt", limit=PROMPT_MAX, what="prompt")
+        card.prompt = clean_line(
+            prompt, errors, field="prompt", limit=PROMPT_MAX, what="the prompt"
+        )
         fields.append("prompt")
     if point is not None:
-        card.point = clean_text(point, errors, field="point", limit=POINT_MAX, what="point")
+        card.point = clean_text(point, errors, field="point", limit=POINT_MAX, what="the point")
         card.point_html = html(card.point)
         fields += ["point", "point_html"]
     if to_try is not None:

@@ -30,7 +30,7 @@ def journal_save(*, user: User, week: str, body: str) -> JournalWeek:
         week = _week(week)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    body = clean_text(body, errors, field="body", limit=JOURNAL_MAX, what="journal")
+    body = clean_text(body, errors, field="body", limit=JOURNAL_MAX, what="your journal")
     if errors:
         raise ValidationError(errors)
     journal, _ = JournalWeek.objects.select_for_update().get_or_create(
@@ -76,7 +76,7 @@ def journal_reply(*, actor: User, journal: JournalWeek, body: str) -> JournalRep
     if journal.user_id == actor.pk:
         raise PermissionDenied("Replies are for your manager.")
     errors: dict[str, str] = {}
-    body = clean_text(body, errors, field="body", limit=REPLY_MAX, what="reply")
+    body = clean_text(body, errors, field="body", limit=REPLY_MAX, what="a reply")
     if errors:
         raise ValidationError(errors)
     reply = JournalReply.objects.create(

@@ -56,7 +56,7 @@ def practice_log(
     errors: dict[str, str] = {}
     tried = clean_line(tried, errors, field="tried", limit=TRIED_MAX, what="what you tried")
     happened = clean_text(
-        happened, errors, field="happened", limit=HAPPENED_MAX, what="result", required=False
+        happened, errors, field="happened", limit=HAPPENED_MAX, what="the result", required=False
     )
     if visibility not in Visibility.values:
         errors["visibility"] = "Choose who sees it: only you, your manager, or a community."

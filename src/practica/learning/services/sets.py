@@ -45,9 +45,9 @@ def card_set_create(
         raise Http404("No such community.")  # its content, card sets included, is members-only
     policy.authorize(author, "card_set.create", community)
     errors: dict[str, str] = {}
-    title = clean_line(title, errors, field="title", limit=120, what="title")
+    title = clean_line(title, errors, field="title", limit=120, what="a title")
     description = clean_text(
-        description, errors, field="description", limit=500, what="description", required=False
+        description, errors, field="description", limit=500, what="the description", required=False
     )
     items = list(cards)
     if not items:
@@ -57,8 +57,8 @@ def card_set_create(
     cleaned = []
     for n, (prompt, point) in enumerate(items, start=1):
         card_errors: dict[str, str] = {}
-        prompt = clean_line(prompt, card_errors, field="p", limit=PROMPT_MAX, what="prompt")
-        point = clean_text(point, card_errors, field="q", limit=POINT_MAX, what="point")
+        prompt = clean_line(prompt, card_errors, field="p", limit=PROMPT_MAX, what="the prompt")
+        point = clean_text(point, card_errors, field="q", limit=POINT_MAX, what="the point")
         if card_errors and "cards" not in errors:
             errors["cards"] = f"Card {n}: " + " ".join(card_errors.values())
         cleaned.append((prompt, point))
