@@ -12,8 +12,12 @@ from practica.learning.models import Visibility
 RATING_CHOICES = [(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")]
 
 
-def _text(rows: int, placeholder: str = "") -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows, "placeholder": placeholder})
+def _text(rows: int, placeholder: str = "", *, required: bool = True) -> forms.Textarea:
+    """A textarea; `required` only marks it (the services say what is missing)."""
+    attrs: dict[str, object] = {"rows": rows, "placeholder": placeholder}
+    if required:
+        attrs["required"] = True
+    return forms.Textarea(attrs=attrs)
 
 
 class CardForm(forms.Form):
@@ -67,7 +71,7 @@ class CardSetForm(forms.Form):
     title = forms.CharField(
         required=False, max_length=400, widget=forms.TextInput(attrs={"required": True})
     )
-    description = forms.CharField(required=False, max_length=2000, widget=_text(2))
+    description = forms.CharField(required=False, max_length=2000, widget=_text(2, required=False))
     cards = forms.CharField(
         required=False,
         max_length=100_000,
@@ -88,7 +92,7 @@ class PracticeForm(forms.Form):
         widget=forms.TextInput(attrs={"required": True, "placeholder": "I applied … to …"}),
     )
     happened = forms.CharField(
-        required=False, max_length=10_000, label="What happened", widget=_text(3)
+        required=False, max_length=10_000, label="What happened", widget=_text(3, required=False)
     )
     visibility = forms.ChoiceField(
         choices=Visibility.choices,

@@ -55,7 +55,7 @@ def journal_send(*, user: User, week: str) -> JournalWeek:
         raise ValidationError({"manager": "Set your manager on your profile to send it to them."})
     journal.sent_at = timezone.now()
     journal.sent_to_id = user.manager_id
-    journal.save(update_fields=["sent_at", "sent_to", "updated_at"])
+    journal.save(update_fields=["sent_at", "sent_to"])  # not updated_at: "edited since" compares
     from practica.learning.tasks import send_journal_email
 
     transaction.on_commit(lambda: send_journal_email.enqueue(journal.pk))
