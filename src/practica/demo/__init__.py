@@ -18,6 +18,7 @@ from practica.accounts.services import user_create, user_profile_update
 from practica.communities.models import Community, Role
 from practica.communities.services import community_create, membership_add
 from practica.core import ratelimit
+from practica.demo.learning import load_learning
 from practica.demo.people import ADMIN_HANDLE, COMMUNITIES, DEMO_PASSWORD, DOMAIN, PEOPLE
 from practica.demo.threads import THREADS, DemoThread
 from practica.discussions import services as discussions
@@ -149,9 +150,10 @@ def load_demo() -> str:
             for handle in members:
                 membership_add(actor=users[owner], community=community, user=users[handle])
     created_threads = _load_threads(users)
-    if created_people or created_communities or created_threads:
+    created_learning = load_learning(users)
+    if created_people or created_communities or created_threads or created_learning:
         return (
             f"Demo loaded: {created_people} people and {created_communities} communities added, "
-            f"{created_threads} threads started."
+            f"{created_threads} threads started, {created_learning} learning items."
         )
     return "Demo already loaded: nothing to add."
