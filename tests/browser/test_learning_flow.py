@@ -109,6 +109,8 @@ def test_keep_adopt_review_log_and_send_the_journal(
         page.get_by_role("button", name=re.compile(f"^{rating}")).click()
         expect(page.locator("#point")).to_have_count(0)
     assert sorted(ReviewLog.objects.values_list("rating", flat=True)) == [1, 2, 3, 4]
+    # A card rated Again waits for its step while the new cards come first: all three were seen.
+    assert ReviewLog.objects.values("card").distinct().count() == 3
 
     # Log a practice change, shared with the community.
     page.goto("/learn/practice/")

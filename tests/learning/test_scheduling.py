@@ -63,3 +63,14 @@ def test_the_daily_new_limit_restarts_at_the_persons_midnight(db, user_factory, 
     assert selectors.due(user=owner, now=evening).new == 0
     after_midnight = evening + timedelta(hours=1)  # 00:30 in Paris, 23:30 UTC: same UTC day
     assert selectors.due(user=owner, now=after_midnight).new == 1
+
+
+def test_a_card_rated_again_waits_while_new_cards_come_first(db, user_factory, card_factory):
+    owner = user_factory()
+    first, second = card_factory(owner, prompt="First"), card_factory(owner, prompt="Second")
+    services.card_review(actor=owner, card=first, rating=1)
+    card, left = selectors.next_card(user=owner)
+    assert card == second and left.total == 2
+    services.card_review(actor=owner, card=second, rating=1)
+    card, _ = selectors.next_card(user=owner)  # nothing due this minute: learn ahead
+    assert card == first

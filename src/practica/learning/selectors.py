@@ -73,16 +73,19 @@ def due_count(user: Any, *, now: datetime | None = None) -> int:
 
 
 def next_card(*, user: Any, now: datetime | None = None) -> tuple[Card | None, Due]:
-    """The card to review now (the most overdue seen card first, then the oldest new one), and
-    what is left today."""
+    """The card to review now, and what is left today: first a seen card that is due now (the
+    most overdue first), then the oldest new card (within the daily limit), and only then a card
+    due later today (a learning step of a few minutes: reviewed a little early rather than left
+    for tomorrow), so a card rated Again does not come straight back while others wait."""
     now = now or timezone.now()
     prefs = learner_settings(user=user)
     left = due(user=user, now=now, prefs=prefs)
-    card = None
-    if left.reviews:
-        card = _active(user).filter(reps__gt=0, due__lt=left.ends_at).order_by("due", "id").first()
+    seen = _active(user).filter(reps__gt=0).order_by("due", "id")
+    card = seen.filter(due__lte=now).first() if left.reviews else None
     if card is None and left.new:
         card = _active(user).filter(reps=0).order_by("created_at", "id").first()
+    if card is None and left.reviews:
+        card = seen.filter(due__lt=left.ends_at).first()
     if card is not None:
         sources.attach(user, [card])
     return card, left
@@ -96,7 +99,8 @@ def due_cards(*, user: Any, now: datetime | None = None, limit: int = 100) -> li
         _active(user).filter(reps__gt=0, due__lt=left.ends_at).order_by("due", "id")[:limit]
     )
     new = list(_active(user).filter(reps=0).order_by("created_at", "id")[: left.new])
-    cards = (seen + new)[:limit]
+    now_due = [c for c in seen if c.due <= now]
+    cards = (now_due + new + [c for c in seen if c.due > now])[:limit]  # next_card's order
     sources.attach(user, cards)
     return cards
 
