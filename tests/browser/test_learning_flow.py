@@ -112,6 +112,10 @@ def test_keep_adopt_review_log_and_send_the_journal(
     # A card rated Again waits for its step while the new cards come first: all three were seen.
     assert ReviewLog.objects.values("card").distinct().count() == 3
 
+    page.goto("/learn/cards/")
+    expect(page.get_by_text("3 cards you keep")).to_be_visible()
+    mo.snapshot("learning-4b-cards-phone")
+
     # Log a practice change, shared with the community.
     page.goto("/learn/practice/")
     page.get_by_label("What I tried").fill("Drained node pool B one node at a time")
