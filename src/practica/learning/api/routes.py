@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
 
+from practica.accounts.api import PersonRef
 from practica.accounts.http import AuthedHttpRequest
 from practica.api.schemas import ErrorOut, FieldError, absolute
 from practica.communities import policy
@@ -41,7 +43,7 @@ from practica.learning.api.schemas import (
     journal_out,
     practice_out,
 )
-from practica.learning.models import Card, JournalWeek
+from practica.learning.models import JournalWeek, SetCard
 from practica.learning.services import AlreadyReviewed
 
 router = Router(tags=["learning"])
@@ -147,9 +149,7 @@ def _community(request: AuthedHttpRequest, slug: str) -> Community:
 def card_set_list(request: AuthedHttpRequest, slug: str):
     community = _community(request, slug)
     found = selectors.card_sets(user=request.user, community=community)
-    items = {s.pk: [] for s in found}  # type: dict[int, list]
-    from practica.learning.models import SetCard
-
+    items: dict[int, list[SetCard]] = {s.pk: [] for s in found}
     for item in SetCard.objects.filter(card_set_id__in=items):
         items[item.card_set_id].append(item)
     return CardSetPage(items=[card_set_out(s, items[s.pk]) for s in found])
@@ -217,10 +217,6 @@ def _journal(request: AuthedHttpRequest, week: str) -> JournalOut:
     draft = selectors.journal_week(user=request.user, week=week)
     if draft.journal is not None:
         return journal_out(draft.journal)
-    from django.urls import reverse
-
-    from practica.accounts.api import PersonRef
-
     body = draft.prefill()
     return JournalOut(
         id=None,
@@ -279,6 +275,3 @@ def reports_journal(request: AuthedHttpRequest):
         .order_by("-sent_at", "-id")
     )
     return JournalPage(items=[journal_out(j, report=True) for j in full])
-
-
-__all__ = ["Card", "router"]
