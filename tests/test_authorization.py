@@ -107,6 +107,17 @@ from practica.discussions.models import (
     Upload,
     Vote,
 )
+from practica.learning import services as learning
+from practica.learning.models import (
+    Card,
+    CardSet,
+    JournalReply,
+    JournalWeek,
+    LearnerSettings,
+    PracticeEntry,
+    ReviewLog,
+    SetCard,
+)
 from practica.live import services as live
 from practica.live.models import LiveNote, LiveQuestion, LiveRole, LiveSession, LiveVote
 from practica.notifications.emails import unsubscribe_token
@@ -266,6 +277,35 @@ class Scene:
         if self.actor is not None:
             Follow.objects.get_or_create(user=self.actor, thread=self.question)
 
+    # Learning: the member's card, the facilitator's card set, the member's journal of WEEK (sent
+    # to the owner, made the member's manager, when a row needs it sent).
+
+    @cached_property
+    def card(self) -> Card:
+        return learning.card_create(
+            owner=self.cast.member, prompt="Why drain nodes?", point="To move pods.", to_try=True
+        )
+
+    @cached_property
+    def card_set(self) -> CardSet:
+        return learning.card_set_create(
+            author=self.cast.facilitator,
+            community=self.community,
+            title="Upgrade basics",
+            cards=[("What is a PDB?", "A disruption budget.")],
+        )
+
+    def managed_journal(self) -> None:
+        """The member's saved journal of WEEK; the owner is the member's manager."""
+        User.objects.filter(pk=self.cast.member.pk).update(manager=self.cast.owner)
+        self.cast.member.manager_id = self.cast.owner.pk
+        learning.journal_save(user=self.cast.member, week=WEEK, body="I learned about drains.")
+
+    @cached_property
+    def sent_journal(self) -> JournalWeek:
+        self.managed_journal()
+        return learning.journal_send(user=self.cast.member, week=WEEK)
+
     def thread_now(self, thread: Thread | None = None) -> Thread:
         return Thread.objects.get(pk=(thread or self.question).pk)
 
@@ -396,6 +436,16 @@ SNAPSHOT: list[tuple[type[Model], tuple[str, ...]]] = [
     (CommunityLevel, ("user_id", "community_id", "level")),
     (Webhook, ("pk", "community_id", "url", "events", "format", "active", "secret")),
     (Delivery, ("pk", "webhook_id", "event", "state", "redelivery_of_id")),
+    # Learning.
+    (Card, ("pk", "owner_id", "prompt", "point", "reps", "due", "suspended_at", "source_id")),
+    (Card, ("try_prompt_done_at", "to_try", "set_card_id")),
+    (ReviewLog, ("card_id", "number", "rating")),
+    (CardSet, ("pk", "community_id", "title")),
+    (SetCard, ("pk", "card_set_id", "prompt")),
+    (PracticeEntry, ("pk", "user_id", "tried", "visibility", "thread_id")),
+    (JournalWeek, ("pk", "user_id", "week", "body", "sent_at", "sent_to_id")),
+    (JournalReply, ("pk", "journal_id", "author_id", "body")),
+    (LearnerSettings, ("user_id", "time_zone", "desired_retention", "daily_new_limit")),
 ]
 
 
@@ -1723,6 +1773,224 @@ TABLE: list[Row] = [
         data=lambda s: {"name": "Guild of Testers", "purpose": "Test together."}, done=_created),
 ]
 # fmt: on
+
+
+# --- Learning -------------------------------------------------------------------------------------
+# A card, a practice entry and a journal are their person's: anybody else gets 404, the site admin
+# too. A card set follows its community's content (facilitators, owners and the admin publish).
+# "Keep this" makes a card from content the person may see. The journal rows use the member's
+# journal of WEEK, sent to the owner as the member's manager where a row needs it sent.
+
+WEEK = "2026-48"
+
+
+def _learn(name: str, *, on: str = "") -> Url:
+    def url(s: Scene) -> str:
+        if on == "card":
+            return reverse(f"learning:{name}", kwargs={"pk": s.card.pk})
+        if on == "set":
+            return reverse(f"learning:{name}", kwargs={"pk": s.card_set.pk})
+        if on == "journal":
+            return reverse(f"learning:{name}", kwargs={"pk": s.sent_journal.pk})
+        if on == "week":
+            return reverse(f"learning:{name}", kwargs={"week": WEEK})
+        if on == "community":
+            return reverse(f"learning:{name}", kwargs={"slug": s.slug})
+        return reverse(f"learning:{name}")
+
+    return url
+
+
+def _api(path: str) -> Url:
+    def url(s: Scene) -> str:
+        params: dict[str, Any] = {"slug": s.slug, "week": WEEK}
+        if "{id}" in path:
+            params["id"] = s.card_set.pk if "card-sets" in path else s.card.pk
+        return API_PREFIX + path.format(**params)
+
+    return url
+
+
+def _card_now(s: Scene) -> Card | None:
+    return Card.objects.filter(pk=s.card.pk).first()
+
+
+def _kept(s: Scene, _: Any) -> bool:
+    return Card.objects.filter(owner=s.actor, source_kind="answer", source_id=s.answer.pk).exists()
+
+
+def _has_card(s: Scene, _: Any) -> bool:
+    return Card.objects.filter(owner=s.actor, prompt="A card of mine").exists()
+
+
+def _adopted(s: Scene, _: Any) -> bool:
+    return Card.objects.filter(owner=s.actor, set_card__card_set=s.card_set).count() == 1
+
+
+def _published(s: Scene, _: Any) -> bool:
+    return CardSet.objects.filter(community=s.community, title="Session takeaways").exists()
+
+
+def _logged(s: Scene, _: Any) -> bool:
+    return PracticeEntry.objects.filter(user=s.actor, tried="Drained node 3").exists()
+
+
+def _journal_saved(s: Scene, _: Any) -> bool:
+    return JournalWeek.objects.filter(user=s.actor, week=WEEK, body="My week.").exists()
+
+
+def _journal_sent(s: Scene, _: Any) -> bool:
+    return JournalWeek.objects.filter(user=s.cast.member, week=WEEK, sent_at__isnull=False).exists()
+
+
+def _replied(s: Scene, _: Any) -> bool:
+    return JournalReply.objects.filter(author=s.actor, body="Good week.").exists()
+
+
+def _reviewed(s: Scene, _: Any) -> bool:
+    card = _card_now(s)
+    return card is not None and card.reps == 1
+
+
+KEEP = {"prompt": "Drain one at a time?", "point": "Yes."}
+NEW_CARD = {"prompt": "A card of mine", "point": "Mine."}
+CARD_SET = {"title": "Session takeaways", "cards": "First prompt\nIts point"}
+CARD_SET_JSON = {"title": "Session takeaways", "cards": [{"prompt": "First", "point": "Point"}]}
+
+# fmt: off
+LEARNING_ROWS: list[Row] = [
+    #                                               anon   outsider member facil  owner  admin
+    page("GET", "learning:review", _learn("review"), site(
+                                                   "login  200      200    200    200    200")),
+    page("POST", "learning:review_submit", _learn("review_submit", on="card"), site(
+                                                   "login  404      302    404    404    404"),
+        data=lambda s: {"rating": "3", "n": "0"}, done=_reviewed),
+    page("GET", "learning:cards", _learn("cards"), site(
+                                                   "login  200      200    200    200    200")),
+    page("GET", "learning:keep", _learn("keep"), site(
+                                                   "login  200      200    200    200    200")),
+    page("POST", "learning:keep", _learn("keep"), site(
+                                                   "login  302      302    302    302    302"),
+        variant="own words", data=lambda s: NEW_CARD, done=_has_card),
+    page("POST", "learning:keep", _learn("keep"), vis(
+        public=                                    "login  302      302    302    302    302",
+        private=                                   "login  404      302    302    302    302",
+        secret=                                    "login  404      302    302    302    302"),
+        variant="from an answer",
+        data=lambda s: {**KEEP, "kind": "answer", "id": str(s.answer.pk)}, done=_kept),
+    page("GET", "learning:card_edit", _learn("card_edit", on="card"), site(
+                                                   "login  404      200    404    404    404")),
+    page("POST", "learning:card_edit", _learn("card_edit", on="card"), site(
+                                                   "login  404      302    404    404    404"),
+        data=lambda s: {"prompt": "Why drain?", "point": "To move pods."},
+        done=lambda s, _: (c := _card_now(s)) is not None and c.prompt == "Why drain?"),
+    page("POST", "learning:card_delete", _learn("card_delete", on="card"), site(
+                                                   "login  404      302    404    404    404"),
+        done=lambda s, _: _card_now(s) is None),
+    page("POST", "learning:card_suspend", _learn("card_suspend", on="card"), site(
+                                                   "login  404      302    404    404    404"),
+        data=lambda s: {"suspended": "1"},
+        done=lambda s, _: (c := _card_now(s)) is not None and c.suspended_at is not None),
+    page("POST", "learning:try_dismiss", _learn("try_dismiss", on="card"), site(
+                                                   "login  404      302    404    404    404"),
+        done=lambda s, _: (c := _card_now(s)) is not None and c.try_prompt_done_at is not None),
+    page("GET", "learning:settings", _learn("settings"), site(
+                                                   "login  200      200    200    200    200")),
+    page("POST", "learning:settings", _learn("settings"), site(
+                                                   "login  302      302    302    302    302"),
+        data=lambda s: {"time_zone": "Europe/Paris", "desired_retention": "0.9",
+                        "daily_new_limit": "5"},
+        done=lambda s, _: LearnerSettings.objects.filter(user=s.actor, daily_new_limit=5).exists()),
+    page("GET", "learning:practice", _learn("practice"), site(
+                                                   "login  200      200    200    200    200")),
+    page("POST", "learning:practice", _learn("practice"), site(
+                                                   "login  302      302    302    302    302"),
+        data=lambda s: {"tried": "Drained node 3", "visibility": "private"}, done=_logged),
+    page("GET", "learning:journal", _learn("journal"), site(
+                                                   "login  302      302    302    302    302")),
+    page("GET", "learning:journal_week", _learn("journal_week", on="week"), site(
+                                                   "login  200      200    200    200    200")),
+    page("POST", "learning:journal_week", _learn("journal_week", on="week"), site(
+                                                   "login  302      302    302    302    302"),
+        data=lambda s: {"body": "My week."}, done=_journal_saved),
+    page("POST", "learning:journal_send", _learn("journal_send", on="week"), site(
+                                                   "login  deny     302    deny   deny   deny"),
+        given=Scene.managed_journal, done=_journal_sent),
+    page("GET", "learning:reports", _learn("reports"), site(
+                                                   "login  200      200    200    200    200")),
+    page("GET", "learning:report", _learn("report", on="journal"), site(
+                                                   "login  404      200    404    200    404")),
+    page("POST", "learning:report_reply", _learn("report_reply", on="journal"), site(
+                                                   "login  404      deny   404    302    404"),
+        data=lambda s: {"body": "Good week."}, done=_replied),
+    page("GET", "learning:card_sets", _learn("card_sets", on="community"), vis(
+        public=                                    "login  200      200    200    200    200",
+        private=                                   "login  404      200    200    200    200",
+        secret=                                    "login  404      200    200    200    200")),
+    page("POST", "learning:card_sets", _learn("card_sets", on="community"), vis(
+        public=                                    "login  403      403    302    302    302",
+        private=                                   "login  404      403    302    302    302",
+        secret=                                    "login  404      403    302    302    302"),
+        data=lambda s: CARD_SET, done=_published),
+    page("GET", "learning:card_set", _learn("card_set", on="set"), vis(
+        public=                                    "login  200      200    200    200    200",
+        private=                                   "login  404      200    200    200    200",
+        secret=                                    "login  404      200    200    200    200")),
+    page("POST", "learning:card_set_adopt", _learn("card_set_adopt", on="set"), vis(
+        public=                                    "login  302      302    302    302    302",
+        private=                                   "login  404      302    302    302    302",
+        secret=                                    "login  404      302    302    302    302"),
+        done=_adopted),
+
+    # ---- Learning API -----------------------------------------------------------------------------
+    #                                               anon   outsider member facil  owner  admin
+    Row("GET", "/cards", _api("/cards"), site(     "401    200      200    200    200    200")),
+    Row("POST", "/cards", _api("/cards"), site(    "401    201      201    201    201    201"),
+        data=lambda s: NEW_CARD, done=_has_card),
+    Row("PATCH", "/cards/{id}", _api("/cards/{id}"), site(
+                                                   "401    404      200    404    404    404"),
+        data=lambda s: {"prompt": "Why drain?"},
+        done=lambda s, _: (c := _card_now(s)) is not None and c.prompt == "Why drain?"),
+    Row("DELETE", "/cards/{id}", _api("/cards/{id}"), site(
+                                                   "401    404      204    404    404    404"),
+        done=lambda s, _: _card_now(s) is None),
+    Row("GET", "/reviews/due", _api("/reviews/due"), site(
+                                                   "401    200      200    200    200    200")),
+    Row("POST", "/cards/{id}/review", _api("/cards/{id}/review"), site(
+                                                   "401    404      200    404    404    404"),
+        data=lambda s: {"rating": 3, "review_number": 0}, done=_reviewed),
+    Row("GET", "/communities/{slug}/card-sets", _api("/communities/{slug}/card-sets"), vis(
+        public=                                    "401    200      200    200    200    200",
+        private=                                   "401    404      200    200    200    200",
+        secret=                                    "401    404      200    200    200    200")),
+    Row("POST", "/communities/{slug}/card-sets", _api("/communities/{slug}/card-sets"), vis(
+        public=                                    "401    403      403    201    201    201",
+        private=                                   "401    404      403    201    201    201",
+        secret=                                    "401    404      403    201    201    201"),
+        data=lambda s: CARD_SET_JSON, done=_published),
+    Row("POST", "/card-sets/{id}/adopt", _api("/card-sets/{id}/adopt"), vis(
+        public=                                    "401    200      200    200    200    200",
+        private=                                   "401    404      200    200    200    200",
+        secret=                                    "401    404      200    200    200    200"),
+        done=_adopted),
+    Row("GET", "/practice-log", _api("/practice-log"), site(
+                                                   "401    200      200    200    200    200")),
+    Row("POST", "/practice-log", _api("/practice-log"), site(
+                                                   "401    201      201    201    201    201"),
+        data=lambda s: {"tried": "Drained node 3"}, done=_logged),
+    Row("GET", "/journal/weeks/{week}", _api("/journal/weeks/{week}"), site(
+                                                   "401    200      200    200    200    200")),
+    Row("POST", "/journal/weeks/{week}", _api("/journal/weeks/{week}"), site(
+                                                   "401    200      200    200    200    200"),
+        data=lambda s: {"body": "My week."}, done=_journal_saved),
+    Row("POST", "/journal/weeks/{week}/send", _api("/journal/weeks/{week}/send"), site(
+                                                   "401    422      200    422    422    422"),
+        given=Scene.managed_journal, done=_journal_sent),
+    Row("GET", "/reports/journal", _api("/reports/journal"), site(
+                                                   "401    200      200    200    200    200")),
+]
+# fmt: on
+TABLE += LEARNING_ROWS
 
 
 def _cells() -> list[Any]:

@@ -20,6 +20,7 @@ from practica.communities.api import router as communities_router
 from practica.core.pagination import InvalidCursor
 from practica.core.ratelimit import RateLimited
 from practica.discussions.api import router as discussions_router
+from practica.learning.api import router as learning_router
 from practica.live.api import router as live_router
 from practica.notifications.api import router as notifications_router
 from practica.search.api import router as search_router
@@ -42,6 +43,7 @@ api.add_router("/", discussions_router)
 api.add_router("/", live_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
+api.add_router("/", learning_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, errors: list | None = None):

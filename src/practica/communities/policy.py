@@ -40,6 +40,14 @@ anything with `roles_of(user_id)`, or a `session` that has it):
   curators write notes and publish the synthesis (as members: it becomes a discussion); a question's author edits or withdraws it until
   it is answered. Session roles count only while their holder is an active member. Only site
   admins may see who wrote an anonymous question.
+Learning (a Card, a PracticeEntry, a JournalWeek are one person's; nothing is shared unless they
+choose to):
+  card.view, card.edit, card.delete, card.review      the card's owner only (admins too: no)
+  card_set.view, card_set.adopt                       a CardSet: whoever may read its community
+  card_set.create                                     on a Community: its facilitators and owners
+  practice.view     its author; their manager when shared with the manager or the community
+  journal.view, journal.reply   its author (view); their manager once it was sent to them
+  journal.edit, journal.send    its author
 """
 
 from __future__ import annotations
@@ -309,11 +317,47 @@ def content_viewer_key(user: Any, community: Community) -> tuple:
     return (_signed_in(user), _is_admin(user), role_in(user, community), community.visibility)
 
 
+def _manages(user: Any, person_manager_id: int | None) -> bool:
+    return _signed_in(user) and person_manager_id is not None and person_manager_id == user.pk
+
+
+def _learning_can(user: Any, action: str, obj: Any) -> bool:
+    """Cards, practice entries and journals: their person's; a manager reads what was shared."""
+    if not _signed_in(user):
+        return False
+    kind = action.split(".", 1)[0]
+    if kind == "card":
+        return bool(obj.owner_id == user.pk)
+    if kind == "card_set":
+        if action == "card_set.create":  # obj is the community
+            return _community_can(user, "community.read", obj) and _is_moderator(user, obj)
+        return _community_can(user, "community.read", obj.community)
+    if kind == "practice":
+        if obj.user_id == user.pk:
+            return True
+        return obj.visibility in ("manager", "community") and _manages(user, obj.user.manager_id)
+    if kind == "journal":
+        if obj.user_id == user.pk:
+            return action in ("journal.view", "journal.edit", "journal.send")
+        shared = obj.sent_at is not None and obj.sent_to_id == user.pk
+        return (
+            shared
+            and _manages(user, obj.user.manager_id)
+            and action in ("journal.view", "journal.reply")
+        )
+    raise ValueError(f"unknown action {action!r}")
+
+
+LEARNING = ("card", "card_set", "practice", "journal")
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """May `user` do `action` on `obj`? See the module docstring for the actions."""
     user = _concrete(user)
     if obj is not None and action.startswith("live."):
         return _signed_in(user) and _live_can(user, action, obj)
+    if action.split(".", 1)[0] in LEARNING and obj is not None:
+        return _learning_can(user, action, obj)
     if obj is None:
         if action == "community.create":
             return _signed_in(user)
@@ -347,6 +391,11 @@ def authorize(user: Any, action: str, obj: Any) -> None:
             raise Http404("No such page.")  # a private community's sessions are for members
         if hasattr(obj, "is_anonymous") and not can(user, "live.question_view", obj):
             raise Http404("No such question.")  # hidden, dismissed, merged: gone for participants
+    learning = kind in ("card", "practice", "journal", "card_set") and not isinstance(
+        obj, Community
+    )
+    if learning and not can(user, f"{kind}.view", obj):
+        raise Http404("No such page.")  # someone else's card or journal does not exist
     if not can(user, action, obj):
         raise PermissionDenied("You are not allowed to do that here.")
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "practica.live",
     "practica.search",
     "practica.notifications",
+    "practica.learning",
     "practica.api",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("practica.search.urls")),
     path("", include("practica.live.urls")),
     path("", include("practica.notifications.urls")),
+    path("", include("practica.learning.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     re_path(r"^media/(?P<path>.+)$", core_views.media, name="media"),

@@ -31,7 +31,7 @@ def register(slot: str, *, order: int = 50) -> Callable[[Section], Section]:
     return decorator
 
 
-def render_slot(slot: str, request: HttpRequest, **context: Any) -> SafeString:
+def render_slot(slot: str, request: HttpRequest | None, **context: Any) -> SafeString:
     """The HTML of every section registered for `slot`, in order."""
     parts = []
     for _, fn in _sections[slot]:

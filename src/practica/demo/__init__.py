@@ -18,6 +18,7 @@ from practica.accounts.services import user_create, user_profile_update
 from practica.communities.models import Community, Role
 from practica.communities.services import community_create, membership_add
 from practica.core import ratelimit
+from practica.demo.learning import load_learning
 from practica.demo.live import load_live
 from practica.demo.notifications import load_notifications
 from practica.demo.people import ADMIN_HANDLE, COMMUNITIES, DEMO_PASSWORD, DOMAIN, PEOPLE
@@ -153,11 +154,14 @@ def load_demo() -> str:
     created_threads = _load_threads(users)
     with ratelimit.suspended():  # the demo writes far faster than people do
         created_sessions = load_live(users)
-    with ratelimit.suspended():
         load_notifications(users)
+    created_learning = load_learning(users)
     if created_people or created_communities or created_threads or created_sessions:
         return (
             f"Demo loaded: {created_people} people and {created_communities} communities added, "
-            f"{created_threads} threads started, {created_sessions} live sessions added."
+            f"{created_threads} threads started, {created_sessions} live sessions added, "
+            f"{created_learning} learning items."
         )
+    if created_learning:
+        return f"Demo loaded: {created_learning} learning items added."
     return "Demo already loaded: nothing to add."

@@ -27,8 +27,10 @@ def markdown_filter(text: str):
 
 @register.simple_tag(takes_context=True)
 def sections(context, slot: str, **extra):
-    """{% sections "home.main" %}: what the apps contribute to this part of the page."""
+    """{% sections "home.main" %}: what the apps contribute to this part of the page. Fragments
+    rendered without a request (cached parts such as an answer) get `request` None: sections for
+    them ("post.tools") must not depend on the viewer."""
     from practica.core.sections import render_slot
 
     flat = {k: v for k, v in context.flatten().items() if k in ("community", "person", "is_me")}
-    return render_slot(slot, context["request"], **flat, **extra)
+    return render_slot(slot, context.get("request"), **flat, **extra)

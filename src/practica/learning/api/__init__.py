@@ -1,0 +1,3 @@
+from practica.learning.api.routes import router
+
+__all__ = ["router"]
