@@ -39,7 +39,7 @@ def site(settings, transactional_db):
     """The site under uvicorn (HTTP and WebSocket) in a thread, on a free port."""
     import uvicorn
 
-    from practica.config.asgi import application
+    from practica.config.asgi import application, django_asgi
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,6 +62,7 @@ def site(settings, transactional_db):
     yield _Server(url)
     server.should_exit = True
     thread.join(timeout=10)
+    django_asgi.close_connections()  # its pool threads keep connections: the test database goes
 
 
 def sign_in(person, email: str) -> None:

@@ -50,7 +50,7 @@ def test_pooled_handler_serves_pages_and_reads_request_bodies(transactional_db):
     try:
         _serves(app)
     finally:
-        app.close()
+        app.close_connections()
 
 
 def _serves(app: PooledASGIHandler) -> None:
@@ -84,7 +84,7 @@ def test_a_pool_thread_keeps_its_database_connection(transactional_db):
             assert status == 401
     finally:
         connection_created.disconnect(count)
-        app.close()
+        app.close_connections()
     assert len(opened) == 1, f"{len(opened)} connections opened for three requests on one thread"
 
 
@@ -93,7 +93,7 @@ def test_files_stream_from_the_pool_without_being_read_whole(transactional_db, r
     try:
         status, body = _call(app, "GET", "/static/practica/practica.css")
     finally:
-        app.close()
+        app.close_connections()
     assert status == 200
     assert body == (Path(practica.__file__).parent / "static/practica/practica.css").read_bytes()
     assert not [w for w in recwarn if "synchronous iterators" in str(w.message)]

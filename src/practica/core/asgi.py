@@ -41,8 +41,9 @@ class PooledASGIHandler(ASGIHandler):
         self.threads = threads or settings.PRACTICA_HTTP_THREADS
         self.pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="http")
 
-    def close(self) -> None:
-        """Close every pool thread's database connections, then stop the threads."""
+    def close_connections(self) -> None:
+        """Close every pool thread's database connections (the threads reopen them when they next
+        serve a request): before a test database is dropped, or at shutdown."""
         barrier = threading.Barrier(self.threads)  # one job per thread: each waits for the others
 
         def close_here() -> None:
@@ -51,7 +52,6 @@ class PooledASGIHandler(ASGIHandler):
 
         for job in [self.pool.submit(close_here) for _ in range(self.threads)]:
             job.result()
-        self.pool.shutdown()
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
