@@ -52,4 +52,5 @@ def connect() -> None:
     scheduler.register("webhooks.retry", every="minute", task=tasks.retry_webhook_deliveries)
     scheduler.register("webhooks.unanswered", every="hour",
                        task=tasks.announce_unanswered_questions)  # fmt: skip
+    scheduler.register("live.reminders", every="minute", task=tasks.send_live_reminders)
     scheduler.register("notifications.clean_up", every="day", at=(3, 30), task=tasks.clean_up)

@@ -120,6 +120,14 @@ def announce_unanswered_questions(period_key: str) -> int:
 
 
 @task()
+def send_live_reminders(period_key: str) -> int:
+    """Announce "starting within 15 minutes" for live sessions not yet announced (sources/live)."""
+    from practica.notifications.sources.live import reminders_send
+
+    return len(reminders_send())
+
+
+@task()
 def clean_up(period_key: str) -> int:
     """Drop what nobody needs any more: read notifications after 90 days, deliveries after 30,
     scheduled-run records after 30."""
