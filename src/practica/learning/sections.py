@@ -1,7 +1,7 @@
 """What the learning app contributes to pages that gather from several apps: the review box and
 "did you try it?" on the home page, card sets on a community's overview, and "Keep this" on
-threads, answers and comments (the "post.tools" slot, rendered into cached fragments: it depends
-on nothing about the viewer)."""
+threads, answers, comments and live notes (the "post.tools" slot, rendered into cached fragments:
+it depends on nothing about the viewer)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Where a takeaway card comes from: a registry of source kinds, so that content apps are looked up
 by a kind and an id (`"answer", 42`) without the card knowing their models. The discussions kinds
-are registered here; a later app (live notes, articles, resources) registers its own with
+and live session notes (`live_note`) are registered here; a later app (live notes, articles, resources) registers its own with
 `register(SourceKind(...))` from its `AppConfig.ready`.
 
 `attach(user, cards)` loads every card's source in one query per kind and sets `card.source` to a
@@ -136,5 +136,27 @@ register(
         title=lambda c: _shorten(c.body, 200),
         text=lambda c: c.body,
         url=lambda c: c.get_absolute_url(),
+    )
+)
+
+
+# --- The live sessions kind -----------------------------------------------------------------------
+
+
+def _live_notes(ids: list[int]) -> dict[int, Any]:
+    from practica.live.models import LiveNote
+
+    return LiveNote.objects.select_related("session__community").in_bulk(ids)
+
+
+register(
+    SourceKind(
+        name="live_note",
+        label="a live session note",
+        load=_live_notes,
+        visible=lambda user, n: policy.can(user, "live.view", n.session),
+        title=lambda n: _shorten(n.body, 200),
+        text=lambda n: n.body,
+        url=lambda n: n.get_absolute_url(),
     )
 )

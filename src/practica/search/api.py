@@ -18,7 +18,17 @@ router = Router(tags=["search"])
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ERRORS = {400: dict, 401: dict, 404: dict, 422: dict}
 # The kinds of search.query.KINDS (a new source adds its kind here too).
-KindLit = Literal["", "question", "discussion", "answer", "comment", "person", "community"]
+KindLit = Literal[
+    "",
+    "question",
+    "discussion",
+    "answer",
+    "comment",
+    "person",
+    "community",
+    "live_question",
+    "live_note",
+]
 
 
 class CommunityRef(Schema):

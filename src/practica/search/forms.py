@@ -10,6 +10,8 @@ KIND_CHOICES = [
     ("comment", "Comments"),
     ("person", "People"),
     ("community", "Communities"),
+    ("live_question", "Live questions"),
+    ("live_note", "Live notes"),
 ]
 
 

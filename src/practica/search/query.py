@@ -7,7 +7,8 @@
     is:solved  is:unanswered  questions with an accepted answer / without any answer
     author:@ada               written by @ada       kind:question       question, discussion,
                                                                         answer, comment, person,
-                                                                        community
+                                                                        community, live_question,
+                                                                        live_note
 Filters repeat (`tag:a tag:b` needs both tags; `kind:` and `in:` take any of theirs). A word is
 what Unicode calls letters and digits: punctuation, FTS operators (NEAR, AND, *, ^, :), SQL and
 emoji are separators, so the engines only ever see quoted plain words. Problems (an unknown
@@ -23,13 +24,23 @@ from dataclasses import dataclass, field
 MAX_LENGTH = 1000  # characters of query considered
 MAX_TERMS = 12  # words + phrases + exclusions handed to the engine
 MAX_WORD = 64  # characters of one word
-KINDS = ("question", "discussion", "answer", "comment", "person", "community")
+KINDS = (
+    "question",
+    "discussion",
+    "answer",
+    "comment",
+    "person",
+    "community",
+    "live_question",
+    "live_note",
+)
 KIND_ALIASES = {
     **{k: k for k in KINDS},
     **{f"{k}s": k for k in KINDS},
     "people": "person",
     "communities": "community",
     "q": "question",
+    **{f"live-{k}{s}": f"live_{k}" for k in ("question", "note") for s in ("", "s")},
 }
 FILTERS = ("tag", "in", "is", "author", "kind")
 

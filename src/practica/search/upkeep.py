@@ -36,6 +36,18 @@ def _answer_and_thread(p: dict[str, Any]) -> list[tuple[str, int]]:
     return refs + ([("thread", p["thread_id"])] if p.get("thread_id") else [])
 
 
+def _live_session(p: dict[str, Any]) -> list[tuple[str, int]]:
+    """A retitled session: every question and note shows its title."""
+    from practica.search.sources.live import session_refs
+
+    return session_refs(p["session_id"]) if p.get("session_id") else []
+
+
+_LIVE_QUESTION = (
+    "submitted", "upvoted", "unvoted", "edited", "withdrawn", "approved", "dismissed", "hidden",
+    "restored", "pinned", "unpinned", "answered", "archived", "merged", "updated", "moved",
+)  # fmt: skip
+
 EVENTS: dict[str, Refs] = {
     "question.asked": _one("thread", "thread_id"),
     "discussion.started": _one("thread", "thread_id"),
@@ -58,6 +70,10 @@ EVENTS: dict[str, Refs] = {
     "user.updated": _one("person", "user_id"),
     "community.created": _one("community", "community_id"),
     "community.updated": _one("community", "community_id"),
+    **{f"live.question.{a}": _one("live_question", "question_id") for a in _LIVE_QUESTION},
+    "live.note.posted": _one("live_note", "note_id"),
+    "live.note.edited": _one("live_note", "note_id"),
+    "live.session.updated": _live_session,
 }
 
 

@@ -81,7 +81,7 @@ def kinds_in_scope(scope: str) -> list[str]:
     return [k for s in _sources.values() if s.scope == scope for k in s.kinds]
 
 
-BUILTIN = ("discussions", "people", "communities")
+BUILTIN = ("discussions", "people", "communities", "live")
 
 
 def load_builtin() -> None:

@@ -23,6 +23,8 @@ KIND_LABELS = {
     "comment": "Comment",
     "person": "Person",
     "community": "Community",
+    "live_question": "Live question",
+    "live_note": "Live note",
 }
 
 
