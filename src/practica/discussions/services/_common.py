@@ -12,6 +12,7 @@ from practica.accounts.models import User
 from practica.accounts.services import normalise_tag
 from practica.communities import policy
 from practica.communities.models import Community
+from practica.core.forms import clean_body
 from practica.core.markdown import render
 from practica.discussions.models import (
     Answer,
@@ -76,12 +77,7 @@ def _clean_body(
     limit: int = BODY_MAX,
     what: str = "post",
 ) -> str:
-    body = (body or "").strip()
-    if not body:
-        errors[field] = f"Write something: an empty {what} helps nobody."
-    elif len(body) > limit:
-        errors[field] = f"Keep the {what} under {limit:,} characters (it has {len(body):,})."
-    return body
+    return clean_body(body, errors, field=field, limit=limit, what=what)
 
 
 def _clean_tags(raw: Iterable[str] | str, errors: dict[str, str]) -> list[str]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 
 from practica.communities import policy
@@ -63,17 +60,6 @@ def get_comment(request: HttpRequest, slug: str, pk: int) -> Comment:
     if comment.thread.community.slug != slug:
         raise Http404("No such comment.")
     return comment
-
-
-def fail(request: HttpRequest, exc: ValidationError | PermissionDenied, url: str) -> HttpResponse:
-    """A small action that could not be done: say why, and go back (htmx follows, too)."""
-    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, text or "That is not allowed.")
-    if getattr(request, "htmx", False):
-        response = HttpResponse(status=200)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url)
 
 
 def list_url(thread: Thread) -> str:

@@ -15,7 +15,7 @@ from practica.accounts.http import AuthedHttpRequest
 from practica.communities import policy
 from practica.communities import selectors as community_selectors
 from practica.core.forms import add_service_errors
-from practica.core.htmx import render_page
+from practica.core.htmx import fail, render_page
 from practica.discussions import selectors, services
 from practica.discussions.diffs import tag_changes, word_diff
 from practica.discussions.forms import (
@@ -24,7 +24,6 @@ from practica.discussions.forms import (
 )
 from practica.discussions.views.common import (
     community_context,
-    fail,
     get_answer,
     get_comment,
     get_thread,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from practica.accounts.http import AuthedHttpRequest
 from practica.communities import policy
 from practica.core.forms import add_service_errors
-from practica.core.htmx import render_page
+from practica.core.htmx import fail, render_page
 from practica.discussions import selectors, services
 from practica.discussions.forms import (
     AnswerForm,
@@ -24,13 +24,7 @@ from practica.discussions.forms import (
 )
 from practica.discussions.models import Answer, Comment, Reaction, Thread
 from practica.discussions.views import fragments
-from practica.discussions.views.common import (
-    community_context,
-    fail,
-    get_answer,
-    get_comment,
-    get_thread,
-)
+from practica.discussions.views.common import community_context, get_answer, get_comment, get_thread
 
 # --- The thread page ----------------------------------------------------------------------------
 

@@ -11,10 +11,9 @@ from django.views.decorators.http import require_POST
 
 from practica.accounts.http import AuthedHttpRequest
 from practica.core.forms import add_service_errors
-from practica.core.htmx import render_page
+from practica.core.htmx import fail, go, render_page
 from practica.learning import selectors, services, sources
 from practica.learning.forms import CardForm, KeepForm, SettingsForm
-from practica.learning.views.common import fail, go
 
 
 @login_required

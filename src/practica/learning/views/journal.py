@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 
 from practica.accounts.http import AuthedHttpRequest
 from practica.core.forms import add_service_errors
-from practica.core.htmx import render_page
+from practica.core.htmx import fail, go, render_page
 from practica.learning import selectors, services, weeks
 from practica.learning.forms import JournalForm, ReplyForm
-from practica.learning.views.common import fail, go
 
 
 def _week_or_404(week: str) -> str:

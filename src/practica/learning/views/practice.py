@@ -12,10 +12,9 @@ from practica.accounts.http import AuthedHttpRequest
 from practica.communities import policy
 from practica.communities.models import Community
 from practica.core.forms import add_service_errors
-from practica.core.htmx import render_page
+from practica.core.htmx import go, render_page
 from practica.learning import selectors, services
 from practica.learning.forms import PracticeForm
-from practica.learning.views.common import go
 
 
 def _my_communities(request: AuthedHttpRequest) -> list[Community]:

@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from practica.accounts.http import AuthedHttpRequest
-from practica.core.htmx import render_page
+from practica.core.htmx import go, render_page
 from practica.learning import scheduling, selectors, services
 from practica.learning.forms import ReviewForm
 from practica.learning.services import AlreadyReviewed
-from practica.learning.views.common import go
 
 
 def _panel(

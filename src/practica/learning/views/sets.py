@@ -12,11 +12,10 @@ from practica.accounts.http import AuthedHttpRequest
 from practica.communities import policy
 from practica.communities import selectors as community_selectors
 from practica.core.forms import add_service_errors
-from practica.core.htmx import render_page
+from practica.core.htmx import go, render_page
 from practica.learning import selectors, services
 from practica.learning.forms import CardSetForm
 from practica.learning.services.sets import parse_cards
-from practica.learning.views.common import go
 
 
 @login_required

@@ -25,15 +25,6 @@ def require(user: Any, action: str, obj: Any) -> None:
     policy.authorize(user, action, obj)
 
 
-def clean_text(value: str, errors: dict[str, str], *, field: str, limit: int, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        errors[field] = f"Write something: an empty {what} helps nobody."
-    elif len(value) > limit:
-        errors[field] = f"Keep the {what} under {limit:,} characters (it has {len(value):,})."
-    return value
-
-
 def lock_question(question: LiveQuestion) -> LiveQuestion:
     """The question as stored now, its row locked until the transaction ends."""
     return (

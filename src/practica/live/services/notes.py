@@ -9,9 +9,10 @@ from django.utils import timezone
 from practica.accounts.models import User
 from practica.communities import policy
 from practica.core import ratelimit
+from practica.core.forms import clean_body as clean_text
 from practica.live.models import LiveNote, LiveQuestion, LiveSession
 from practica.live.payloads import note_public
-from practica.live.services._common import NOTE_MAX, clean_text, emit, render_text, require
+from practica.live.services._common import NOTE_MAX, emit, render_text, require
 
 
 def quote_of(question: LiveQuestion) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from practica.accounts.models import User
 from practica.communities import policy
 from practica.core import ratelimit
+from practica.core.forms import clean_body as clean_text
 from practica.live.models import (
     PUBLIC_STATES,
     LiveQuestion,
@@ -28,7 +29,6 @@ from practica.live.payloads import question_public
 from practica.live.services._common import (
     ANSWER_MAX,
     QUESTION_MAX,
-    clean_text,
     emit,
     lock_question,
     log,

@@ -12,15 +12,10 @@ from django.views.decorators.http import require_POST
 from practica.accounts.http import AuthedHttpRequest
 from practica.communities import policy
 from practica.core.forms import add_service_errors
-from practica.core.htmx import render_page
+from practica.core.htmx import fail, render_page
 from practica.live import selectors, services
 from practica.live.forms import NoteForm, QuestionEditForm, SynthesisForm
-from practica.live.views.common import (
-    community_live_context,
-    fail,
-    get_note,
-    get_session,
-)
+from practica.live.views.common import community_live_context, get_note, get_session
 from practica.live.views.session import session_context
 
 

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from practica.accounts.http import AuthedHttpRequest
 from practica.communities import policy
 from practica.core.forms import add_service_errors
+from practica.core.htmx import fail
 from practica.live import selectors, services
 from practica.live.forms import QuestionEditForm, QuestionForm
 from practica.live.models import LiveSession
-from practica.live.views.common import community_live_context, fail, get_question, get_session
+from practica.live.views.common import community_live_context, get_question, get_session
 from practica.live.views.session import questions_response, session_context
 
 

@@ -14,17 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from practica.accounts.http import AuthedHttpRequest
-from practica.core.htmx import render_page
+from practica.core.htmx import fail, render_page
 from practica.live import selectors, services, streaming
 from practica.live.forms import NoteForm, QuestionForm
 from practica.live.models import LiveNote, LiveQuestion, LiveSession, QState
-from practica.live.views.common import (
-    community_live_context,
-    decorate,
-    fail,
-    get_session,
-    session_flags,
-)
+from practica.live.views.common import community_live_context, decorate, get_session, session_flags
 
 NOTES_ORDER = ("newest", "oldest")
 PARTS = ("questions", "notes")
