@@ -53,6 +53,7 @@ choose to):
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -453,25 +454,20 @@ def is_anonymous(user: Any) -> bool:
 
 
 def readable_community_ids(user: Any) -> list[int] | None:
-    """Ids of the communities whose content `user` may read, for filters written in SQL (search);
-    None means every community (site admins). The same rule as `readable_communities_q`."""
-    user = _concrete(user)
-    if _is_admin(user):
-        return None
-    if not _signed_in(user):
-        return []
-    public = Community.objects.filter(visibility=Visibility.PUBLIC).values_list("pk", flat=True)
-    return sorted(set(public) | set(_member_community_ids(user)))
+    """Ids of the communities whose content `user` may read (`readable_communities_q`), for
+    filters written in SQL (search); None means every community (site admins)."""
+    return _community_ids(user, readable_communities_q)
 
 
 def viewable_community_ids(user: Any) -> list[int] | None:
-    """Ids of the communities `user` may know exist (as `viewable_communities_q`); None: all."""
+    """Ids of the communities `user` may know exist (`viewable_communities_q`); None: all."""
+    return _community_ids(user, viewable_communities_q)
+
+
+def _community_ids(user: Any, rule: Callable[[Any], Q]) -> list[int] | None:
     user = _concrete(user)
     if _is_admin(user):
         return None
     if not _signed_in(user):
         return []
-    listed = Community.objects.filter(
-        visibility__in=[Visibility.PUBLIC, Visibility.PRIVATE]
-    ).values_list("pk", flat=True)
-    return sorted(set(listed) | set(_member_community_ids(user)))
+    return sorted(Community.objects.filter(rule(user)).values_list("pk", flat=True))
