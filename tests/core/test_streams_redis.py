@@ -18,6 +18,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from practica.core.streams import hub
 from tests.conftest import REQUIRE_ALL
 
 REDIS_URL = os.environ.get("PRACTICA_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -132,7 +133,8 @@ def test_an_event_published_in_one_process_reaches_clients_of_every_process(site
         assert receive(on_b, event="note.posted") == expected
         # Presence is summed over the processes: one person on each.
         while presence[id(on_a)] != 2:
-            receive(on_a, event="presence")
+            # A missed announcement is made good by the next heartbeat (hub.HEARTBEAT, 10 s).
+            receive(on_a, event="presence", timeout=hub.HEARTBEAT + 5)
 
     # A client that missed events on one process catches up on the other.
     site["practica"]("manage", "shell", "-c", publish.replace("third", "later"))
