@@ -384,12 +384,40 @@ def test_experts_for_ranks_by_accepted_and_upvoted_answers_and_claimed_expertise
     experts = selectors.experts_for(user=cast.member, thread=question)
     assert [(e.user, e.score) for e in experts] == [(cast.facilitator, 3), (claimer, 2)]
     assert experts[0].reasons == ["1 accepted answer on `kubernetes`"]
-    assert experts[1].reasons == ["lists it as expertise"]
+    assert experts[1].reasons == ["lists `kubernetes` as expertise"]
     # The member who wrote the upvoted answer is the asker, so is left out.
     assert cast.member not in [e.user for e in experts]
     theirs = selectors.experts_for(user=cast.owner, thread=old)
     assert (cast.member, 1) in [(e.user, e.score) for e in theirs]
     assert ["1 upvote on answers about `kubernetes`"] in [e.reasons for e in theirs]
+
+
+def test_suggested_experts_use_the_people_search_ranking(cast_factory):
+    """The question page's suggestions are search.people's: a live session hosted on the topic
+    counts, and upvotes count at most ten per answer, as in "who knows about this?"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from practica.live import services as live
+    from practica.search.people import experts
+
+    cast = cast_factory()
+    starts = timezone.now() + timedelta(days=1)
+    live.live_session_schedule(
+        actor=cast.facilitator,
+        community=cast.community,
+        title="Kubernetes office hours",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+    )
+    question = _ask(cast, author=cast.member, tags=["kubernetes"])
+    suggested = selectors.experts_for(user=cast.member, thread=question)
+    assert [(e.user, e.reasons) for e in suggested] == [
+        (cast.facilitator, ["hosted 1 live session on `kubernetes`"])
+    ]
+    searched = experts(user=cast.member, topic="kubernetes", community=cast.community)
+    assert [(e.user, e.score) for e in suggested] == [(e.user, e.score) for e in searched]
 
 
 def test_experts_ask_only_members_not_yourself_at_most_ten_once_each(

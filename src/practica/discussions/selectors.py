@@ -7,17 +7,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from practica.accounts.models import User
 from practica.communities import policy
-from practica.communities.models import Community, MembershipState
+from practica.communities.models import Community
+from practica.core import providers
 from practica.core.pagination import Page, paginate
 from practica.discussions.models import (
     Answer,
@@ -436,68 +437,30 @@ def reputation_by_community(*, user: User, viewer: Any) -> list[tuple[Community,
     return ranked
 
 
-@dataclass
-class Expert:
+class Expert(Protocol):
+    """What a suggested expert offers the page and the API (search.people.Expert has more)."""
+
     user: User
     score: int
     reasons: list[str]
 
 
 def experts_for(*, user: Any, thread: Thread, limit: int = 5) -> list[Expert]:
-    """Up to `limit` members of the thread's community who know its topic: accepted answers and
-    upvoted answers on its tags in this community, and expertise tags they claim. The asker is
-    left out. Ranks: accepted answer 3, upvoted answer 1 per net upvote, claimed expertise 2."""
+    """Up to `limit` members of the thread's community who know its tags, the asker left out and
+    the question's own accepted answer no evidence. The ranking (and its reasons) is the people
+    search's, given through core.providers as "people.experts"; without it, nobody is suggested."""
     if not policy.can(user, "thread.view", thread):
         raise Http404("No such thread.")
     names = [t.name for t in thread.tags.all()]
-    if not names:
+    rank = providers.get("people.experts")
+    if not names or rank is None:
         return []
-    members = User.objects.filter(
-        memberships__community_id=thread.community_id,
-        memberships__state=MembershipState.ACTIVE,
-        is_active=True,
-    ).exclude(pk=thread.author_id or 0)
-    topic_threads = Thread.objects.filter(
-        community=thread.community_id, tags__name__in=names, deleted_at__isnull=True
-    ).values("pk")
-    in_topic = Q(thread__in=topic_threads, deleted_at__isnull=True)
-    accepted_counts = dict(
-        Thread.objects.filter(
-            community=thread.community_id,
-            tags__name__in=names,
-            deleted_at__isnull=True,
-            accepted_answer__isnull=False,
-        )
-        .exclude(pk=thread.pk)
-        .values("accepted_answer__author_id")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("accepted_answer__author_id", "n")
+    found: list[Expert] = rank(
+        user=user,
+        topic=names,
+        community=thread.community,
+        limit=limit,
+        exclude={thread.author_id},
+        exclude_thread=thread.pk,
     )
-    upvoted = dict(
-        Answer.objects.filter(in_topic, score__gt=0)
-        .values("author_id")
-        .annotate(s=Sum("score"))
-        .values_list("author_id", "s")
-    )
-    claimed = dict(
-        members.filter(expertise__name__in=names)
-        .values("pk")
-        .annotate(n=Count("expertise", distinct=True))
-        .values_list("pk", "n")
-    )
-    candidate_ids = set(accepted_counts) | set(upvoted) | set(claimed)
-    people = {u.pk: u for u in members.filter(pk__in=candidate_ids)}
-    topic = ", ".join(f"`{n}`" for n in names)
-    ranked = []
-    for pk, person in people.items():
-        reasons = []
-        a, up, c = accepted_counts.get(pk, 0), upvoted.get(pk, 0) or 0, claimed.get(pk, 0)
-        if a:
-            reasons.append(f"{a} accepted answer{'s' if a != 1 else ''} on {topic}")
-        if up:
-            reasons.append(f"{up} upvote{'s' if up != 1 else ''} on answers about {topic}")
-        if c:
-            reasons.append("lists it as expertise")
-        ranked.append(Expert(user=person, score=3 * a + up + 2 * c, reasons=reasons))
-    ranked.sort(key=lambda e: (-e.score, e.user.name, e.user.pk))
-    return ranked[:limit]
+    return found

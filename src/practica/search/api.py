@@ -69,10 +69,14 @@ class ExpertOut(Schema):
     name: str
     handle: str
     team: str
-    score: int = Field(description="3 per accepted answer, 1 per upvote, 2 for the expertise tag.")
+    score: int = Field(
+        description="3 per accepted answer, 1 per upvote (at most 10 per answer), 2 for the "
+        "expertise tag, 2 per live session hosted on the topic."
+    )
     accepted_answers: int
     upvotes: int
     lists_expertise: bool
+    live_sessions_hosted: int
     reasons: list[str]
 
 
@@ -179,7 +183,8 @@ def people_experts(
                 score=e.score,
                 accepted_answers=e.accepted,
                 upvotes=e.upvotes,
-                lists_expertise=e.claims,
+                lists_expertise=bool(e.claims),
+                live_sessions_hosted=e.hosted,
                 reasons=e.reasons,
             )
             for e in found

@@ -9,7 +9,10 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # The built-in sources (what each kind of content looks like in the index), then the
         # event subscriptions that keep the index current after each commit.
-        from practica.search import sources, upkeep
+        from practica.core import providers
+        from practica.search import people, sources, upkeep
 
         sources.load_builtin()
         upkeep.subscribe_all()
+        # The Q&A asks the same ranking for the members who know a question's tags.
+        providers.give("people.experts", people.experts)
