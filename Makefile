@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export PRACTICA_HOME := $(CURDIR)
 
-.PHONY: run test lint bench install install-dev clean
+.PHONY: run test lint bench install install-dev install-semantic clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,14 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-semantic: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev,semantic]"
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+# The optional semantic search extra (about 6 GB with PyTorch); CI installs it before `make test`.
+install-semantic: $(VENV)/.installed-semantic
 
 run: install
 	$(BIN)/practica migrate --quiet

@@ -80,6 +80,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--database-url", default="", help="search bench: a PostgreSQL server to run on instead"
     )
+    parser.add_argument(
+        "--semantic",
+        action="store_true",
+        help="search bench: with the semantic extra on (embeds every post; make install-semantic)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database directory")
     args = parser.parse_args()
     least = PAGE * FAR_PAGE * 5 // 4  # 85% are questions; the Questions list needs 500 pages

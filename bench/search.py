@@ -4,6 +4,11 @@ PostgreSQL, beside the trivial view (/healthz) served in the same run. See bench
 
     .venv/bin/python bench/run.py --search --posts 100000
     .venv/bin/python bench/run.py --search --posts 100000 --database-url postgres://postgres@127.0.0.1:5432/x
+    .venv/bin/python bench/run.py --search --posts 100000 --semantic
+
+With `--semantic` (the extra installed: `make install-semantic`) every post is also embedded while
+loading, the query mix runs fused with meaning, and the bench times a query's embedding plus the
+top 10 nearest over every stored vector. Without it the semantic layer is off for the run.
 
 Posts are questions, discussions and answers bulk-inserted like discussions.py does (bypassing the
 services on purpose, for speed), and indexed by `search.indexing.reindex_all`, the code behind
@@ -197,10 +202,38 @@ def time_queries(mix: dict[str, list[str]], user, rounds: int) -> dict[str, list
     return out
 
 
+def time_semantic(user, data: dict) -> dict:
+    """Query embedding and the top 10 nearest, each for 100 fresh titles, and fused searches."""
+    from practica.search import semantic
+    from practica.search.selectors import _scopes, search
+
+    assert semantic.enabled(), "--semantic needs the extra installed (make install-semantic)"
+    index = semantic.index()
+    scopes = _scopes(user, [])
+    out: dict = {"items": len(index), "query embedding": [], "top 10 nearest": []}
+    out["embedding + top 10"], out["fused search"] = [], []
+    for title in data["titles"][:100]:
+        started = time.perf_counter()
+        vector = semantic.embed([title])[0]
+        embedded = time.perf_counter()
+        index.nearest(vector, scopes, k=10, at_least=-1.0)
+        done = time.perf_counter()
+        out["query embedding"].append(embedded - started)
+        out["top 10 nearest"].append(done - embedded)
+        out["embedding + top 10"].append(done - started)
+    for title in data["titles"][100:200]:
+        semantic.embed_query.cache_clear()
+        started = time.perf_counter()
+        search(user=user, q=" ".join(title.split()[:3]))
+        out["fused search"].append(time.perf_counter() - started)
+    return out
+
+
 def run(args: argparse.Namespace, var_dir: Path, use_fresh_database) -> None:
     import os
 
     use_fresh_database(var_dir)
+    os.environ["PRACTICA_SEMANTIC"] = "auto" if args.semantic else "off"
     if args.database_url:
         os.environ["DATABASE_URL"] = fresh_postgres(args.database_url)
     subprocess.run([*practica_command(), "migrate", "--quiet"], check=True)
@@ -253,6 +286,8 @@ def run(args: argparse.Namespace, var_dir: Path, use_fresh_database) -> None:
         similar(user=user, title=title)
         sims.append(time.perf_counter() - started)
 
+    vectors = time_semantic(user, data) if args.semantic else None
+
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     cookies = "; ".join(
@@ -294,6 +329,15 @@ def run(args: argparse.Namespace, var_dir: Path, use_fresh_database) -> None:
     print(
         f"{'similar questions (100 titles)':<40} {statistics.median(sims) * 1000:>8.1f} {sim95:>8.1f}"
     )
+    if vectors:
+        print(
+            f"\nSemantic layer over {vectors['items']:,} stored vectors (fresh queries, no cache):"
+        )
+        for label in ("query embedding", "top 10 nearest", "embedding + top 10", "fused search"):
+            t = vectors[label]
+            print(
+                f"{label:<40} {statistics.median(t) * 1000:>8.1f} {percentile(t, 0.95) * 1000:>8.1f}"
+            )
     print(f"\n{'over HTTP (one client)':<40} {'median ms':>9} {'p95 ms':>8} {'ratio':>6}")
     base = http["trivial view"].median_ms
     for label, t in http.items():

@@ -28,6 +28,9 @@ def _test_settings(settings, tmp_path):
     # WhiteNoise would index every static file each time a test client loads the middleware.
     settings.WHITENOISE_AUTOREFRESH = True
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    # The semantic layer (an optional extra) runs in tests/search/test_semantic.py, which turns it
+    # on; elsewhere search is lexical, so results and query counts do not depend on the extra.
+    settings.PRACTICA_SEMANTIC = "off"
     for alias in ("default", "pages", "fragments"):
         caches[alias].clear()
     yield

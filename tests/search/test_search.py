@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from practica.core.pagination import InvalidCursor
 from practica.discussions import services as discussions
 from practica.discussions.models import Thread
+from practica.search import indexing, semantic
 from practica.search.engines import PostgresEngine, SqliteEngine, get_engine
-from practica.search.models import SearchDocument
+from practica.search.models import SearchDocument, SearchEmbedding
 from practica.search.selectors import search
 
 
@@ -242,3 +243,22 @@ def test_deleted_documents_never_show(guild):
     SearchDocument.objects.filter(object_id=t["cafe"].pk, source="thread").update(deleted=True)
     assert search(user=cast.admin, q="cafe").items == []
     assert Thread.objects.filter(pk=t["cafe"].pk).exists()
+
+
+def test_without_the_extra_search_is_lexical_and_nothing_errors(
+    cast_factory, ask, monkeypatch, settings
+):
+    """Whether or not the semantic extra is installed here: as if it were not."""
+    settings.PRACTICA_SEMANTIC = "auto"
+    monkeypatch.setattr(semantic, "installed", lambda: False)
+    cast = cast_factory("public")
+    ci = ask(
+        cast.community,
+        "Our build pipeline fails on every merge",
+        body="The Jenkins job goes red after each pull request is merged.",
+    )
+    assert not SearchEmbedding.objects.exists()
+    assert [r.id for r in search(user=cast.member, q="continuous integration broken")] == []
+    assert [r.id for r in search(user=cast.member, q="build pipeline")] == [ci.pk]
+    indexing.reindex_all()
+    assert not SearchEmbedding.objects.exists()

@@ -246,5 +246,8 @@ PRACTICA_RATE_LIMITS = {
 PRACTICA_UNANSWERED_AFTER_HOURS = 48
 # Threads per server process running requests (core/asgi.py), each with its database connection.
 PRACTICA_HTTP_THREADS = max(1, int(env.get("HTTP_THREADS") or 8))
+# The semantic search layer (search/semantic.py): "auto" runs it when the extra
+# practica[semantic] is installed, "off" keeps search lexical even then.
+PRACTICA_SEMANTIC = (env.get("SEMANTIC") or "auto").lower()
 # Host names outgoing requests (webhooks) may reach even on private addresses (core/netguard.py).
 PRACTICA_NETGUARD_ALLOW_HOSTS = [h.lower() for h in env.get_list("NETGUARD_ALLOW_HOSTS", "")]

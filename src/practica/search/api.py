@@ -49,6 +49,10 @@ class ResultOut(Schema):
     solved: bool = Field(description="A question with an accepted answer; an accepted answer.")
     answer_count: int
     date: str = Field(description="Last activity, ISO 8601.")
+    by_meaning: bool = Field(
+        False,
+        description="Found by meaning alone, not by its words (the semantic extra; docs/search.md).",
+    )
 
 
 class SearchPage(Schema):
@@ -102,6 +106,7 @@ def result_out(r: Result) -> ResultOut:
         solved=r.solved,
         answer_count=r.answer_count,
         date=r.date.isoformat(),
+        by_meaning=r.by_meaning,
     )
 
 

@@ -53,11 +53,13 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from practica.search import indexing
+    from practica.search import indexing, semantic
 
     bar = ProgressBar()
     report = indexing.check(progress=None if args.quiet else bar)
     bar.close()
+    vectors = semantic.drift()  # with the semantic extra only
+    unembedded = sum(len(ids) for ids in vectors.values())
     print(
         f"{'source':<10} {'objects':>9} {'documents':>9} {'missing':>8} {'stale':>8} {'orphans':>8}"
     )
@@ -66,13 +68,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{d.source:<10} {d.objects:>9,} {d.documents:>9,} {len(d.missing):>8,} "
             f"{len(d.stale):>8,} {len(d.orphans):>8,}"
         )
+    if semantic.enabled():
+        print(f"Embeddings missing or made from older text: {unembedded:,}")
     drifted = [d for d in report if not d.clean]
-    if not drifted:
+    if not drifted and not unembedded:
         print("OK: the index matches the content.")
         return 0
     if args.fix:
         fixed = indexing.repair(drifted)
-        print(f"Repaired: {fixed:,} documents rewritten, orphans removed.")
+        embedded = semantic.repair(vectors)
+        print(f"Repaired: {fixed:,} documents rewritten, orphans removed, {embedded:,} embedded.")
         return 0
     print("Drift found: run `practica search check --fix` or `practica search reindex`.")
     return 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from practica.search import sources
+from practica.search import semantic, sources
 from practica.search.models import SearchDocument
 from practica.search.sources import Doc, Source
 
@@ -72,6 +72,7 @@ def index_ids(source: Source, ids: Iterable[int]) -> int:
             gone = [pk for pk in chunk if pk not in docs]
             if gone:
                 SearchDocument.objects.filter(source=source.name, object_id__in=gone).delete()
+        semantic.refresh(source.name, docs)  # with the semantic extra only
         written += len(rows)
     return written
 

@@ -50,3 +50,24 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
+
+
+class SearchEmbedding(models.Model):
+    """A document's meaning as a vector, with the semantic extra (`search.semantic`): made from
+    its title, tags and the start of its body by a local model, kept while that text is unchanged
+    (`text_hash`). `community_id` and `kind` mirror the document's so the in-memory vector index
+    can leave out what a searcher may not read before it ranks; the SQL filters check again."""
+
+    document = models.OneToOneField(
+        SearchDocument, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    model = models.CharField(max_length=64)
+    text_hash = models.CharField(max_length=40)
+    vector = models.BinaryField(help_text="float32, unit length.")
+    community_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=24)
+    deleted = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"embedding of {self.document_id}"

@@ -24,7 +24,7 @@ from practica.accounts.models import User
 from practica.communities import policy
 from practica.communities.models import Community
 from practica.core.pagination import InvalidCursor
-from practica.search import sources
+from practica.search import semantic, sources
 from practica.search.engines import Match, get_engine
 from practica.search.highlight import highlight, snippet
 from practica.search.models import SearchDocument
@@ -35,6 +35,8 @@ from practica.search.query import Query, apply_filter, parse
 CANDIDATES = 500  # counts stop at "500+"; results are paged this deep at most
 RANKED = 200  # the newest matches ranked, twice: anywhere, and in titles (docs/search.md)
 SIMILAR_CANDIDATES = 200  # the newest questions sharing a word of the title, ranked
+FUSED = 100  # with the semantic extra: the best results by words fused with ...
+NEAREST = 50  # ... the nearest documents by meaning
 PAGE = 20
 
 
@@ -53,6 +55,7 @@ class Result:
     answer_count: int
     date: datetime
     document: SearchDocument
+    by_meaning: bool = False  # found by the semantic layer, not by its words
 
 
 @dataclass
@@ -100,18 +103,25 @@ def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
-def _scope(user: Any, kinds: list[str]) -> tuple[str, list[Any]]:
-    """Which documents `user` may see, by the scope of their kind (sources.SCOPES)."""
-    parts: list[str] = []
-    params: list[Any] = []
+def _scopes(user: Any, kinds: list[str]) -> list[semantic.Scope]:
+    """Which documents `user` may see: for each scope of kinds (sources.SCOPES), those kinds and
+    the community ids they must be in (None: anywhere)."""
+    out: list[semantic.Scope] = []
     for scope, ids in (
         ("content", policy.readable_community_ids(user)),
         ("community", policy.viewable_community_ids(user)),
         ("site", None),
     ):
         scoped = [k for k in sources.kinds_in_scope(scope) if not kinds or k in kinds]
-        if not scoped or ids == []:
-            continue
+        if scoped and ids != []:
+            out.append((scoped, None if ids is None else list(ids)))
+    return out
+
+
+def _scope(scopes: list[semantic.Scope]) -> tuple[str, list[Any]]:
+    parts: list[str] = []
+    params: list[Any] = []
+    for scoped, ids in scopes:
         sql, p = _in("d.kind", scoped)
         if ids is not None:
             community_sql, cp = _in("d.community_id", ids)
@@ -126,11 +136,11 @@ def _day(value: date, end: bool = False) -> datetime:
 
 
 def _filters(
-    user: Any, q: Query, after: date | None, before: date | None
+    user: Any, q: Query, after: date | None, before: date | None, scopes: list[semantic.Scope]
 ) -> tuple[list[str], list[Any]]:
     where: list[str] = ["d.deleted = %s"]
     params: list[Any] = [False]
-    sql, p = _scope(user, q.kinds)
+    sql, p = _scope(scopes)
     where.append(sql)
     params += p
     if q.communities:
@@ -231,23 +241,69 @@ def _ids(
     limit: int,
     ranked: bool,
 ) -> list[int]:
-    if not ranked:
-        conditions = " AND ".join([*m.where, *where])
-        sql = (
-            f"SELECT d.id FROM {m.from_sql} WHERE {conditions} "  # noqa: S608
-            "ORDER BY d.last_activity_at DESC, d.id DESC LIMIT %s OFFSET %s"
-        )
-        args = [*m.params, *params, limit, offset]
-    else:
-        candidates, args = _candidates(m, where, params, _tier(q), RANKED)
-        sql = (
-            f"SELECT id FROM ({candidates}) c GROUP BY id, tier, boost, la "  # noqa: S608
-            "ORDER BY tier DESC, MAX(r) * (1 + boost) DESC, la DESC, id DESC LIMIT %s OFFSET %s"
-        )
-        args += [limit, offset]
+    if ranked:
+        return [pk for pk, _ in _ranked(m, where, params, q, offset=offset, limit=limit)]
+    conditions = " AND ".join([*m.where, *where])
+    sql = (
+        f"SELECT d.id FROM {m.from_sql} WHERE {conditions} "  # noqa: S608
+        "ORDER BY d.last_activity_at DESC, d.id DESC LIMIT %s OFFSET %s"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, args)
+        cursor.execute(sql, [*m.params, *params, limit, offset])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _ranked(
+    m: Match, where: list[str], params: list[Any], q: Query, *, offset: int, limit: int
+) -> list[tuple[int, int]]:
+    """(document id, tier) best first: see docs/search.md for the order."""
+    candidates, args = _candidates(m, where, params, _tier(q), RANKED)
+    sql = (
+        f"SELECT id, tier FROM ({candidates}) c GROUP BY id, tier, boost, la "  # noqa: S608
+        "ORDER BY tier DESC, MAX(r) * (1 + boost) DESC, la DESC, id DESC LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*args, limit, offset])
+        return [(row[0], int(row[1])) for row in cursor.fetchall()]
+
+
+def _passing(ids: list[int], where: list[str], params: list[Any], q: Query) -> set[int]:
+    """Which of the documents `ids` pass the permission and filter conditions and contain no
+    excluded word (for candidates found by meaning, not words)."""
+    if not ids:
+        return set()
+    m = get_engine().match(Query(excluded=q.excluded))
+    id_sql, id_params = _in("d.id", ids)
+    conditions = " AND ".join([*m.where, *where, id_sql])
+    sql = f"SELECT d.id FROM {m.from_sql} WHERE {conditions}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*m.params, *params, *id_params])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _meaning(q: Query) -> str:
+    return " ".join([*q.words, *(w for phrase in q.phrases for w in phrase)])
+
+
+def _fused(
+    m: Match, where: list[str], params: list[Any], q: Query, scopes: list[semantic.Scope]
+) -> tuple[list[int], set[int]]:
+    """Every ranked result when meaning counts too (the semantic extra), and how many of them the
+    words alone did not find. The best FUSED results by words and the NEAREST documents by meaning
+    that pass the same filters are fused (`semantic.fuse`), the phrase and tag tiers still first;
+    the rest of the results by words follow. Also the ids found by meaning alone."""
+    lexical = _ranked(m, where, params, q, offset=0, limit=CANDIDATES)
+    near = semantic.index().nearest(
+        semantic.embed_query(_meaning(q)), scopes, k=NEAREST, at_least=semantic.SEARCH_MIN
+    )
+    passing = _passing([pk for pk, _ in near], where, params, q)
+    near_ids = [pk for pk, _ in near if pk in passing]
+    tiers = dict(lexical)
+    head = semantic.fuse([pk for pk, _ in lexical[:FUSED]], near_ids)
+    head.sort(key=lambda pk: -tiers.get(pk, 0))  # stable: fused order within a tier
+    shown = set(head)
+    rest = [pk for pk, _ in lexical[FUSED:] if pk not in shown]
+    return head + rest, set(near_ids) - set(tiers)
 
 
 def _count(m: Match, where: list[str], params: list[Any]) -> int:
@@ -258,7 +314,7 @@ def _count(m: Match, where: list[str], params: list[Any]) -> int:
         return int(cursor.fetchone()[0])
 
 
-def results_for(ids: list[int], q: Query) -> list[Result]:
+def results_for(ids: list[int], q: Query, by_meaning: set[int] | None = None) -> list[Result]:
     """The documents `ids`, in that order, ready to show (three queries at most)."""
     docs = SearchDocument.objects.in_bulk(ids)
     rows = [docs[pk] for pk in ids if pk in docs]
@@ -291,6 +347,7 @@ def results_for(ids: list[int], q: Query) -> list[Result]:
                 answer_count=d.answer_count,
                 date=d.last_activity_at,
                 document=d,
+                by_meaning=d.pk in (by_meaning or ()),
             )
         )
     return out
@@ -325,20 +382,26 @@ def search(
     offset = _decode(cursor)
     if policy.is_anonymous(user) or query.is_empty:
         return results
-    where, params = _filters(user, query, after, before)
+    scopes = _scopes(user, query.kinds)
+    where, params = _filters(user, query, after, before, scopes)
     match = get_engine().match(query, prefix=instant)
     limit = max(1, min(limit, 50))
     ranked = query.has_text
     if ranked and offset >= CANDIDATES:
         return results
-    ids = _ids(match, where, params, query, offset=offset, limit=limit + 1, ranked=ranked)
-    results.items = results_for(ids[:limit], query)
+    by_meaning: set[int] = set()
+    if ranked and not instant and query.words and semantic.enabled():
+        everything, by_meaning = _fused(match, where, params, query, scopes)
+        ids = everything[offset : offset + limit + 1]
+    else:
+        ids = _ids(match, where, params, query, offset=offset, limit=limit + 1, ranked=ranked)
+    results.items = results_for(ids[:limit], query, by_meaning)
     if len(ids) > limit and offset + limit < CANDIDATES:
         results.next_cursor = _encode(offset + limit)
     if not count:  # the header's drop-down shows no count: save the query
         results.total = offset + len(results.items)
         return results
-    results.total = _count(match, where, params)
+    results.total = _count(match, where, params) + len(by_meaning)
     results.more_than = results.total > CANDIDATES
     results.total = min(results.total, CANDIDATES)
     return results
@@ -362,7 +425,12 @@ def similar(
     if policy.is_anonymous(user) or not words:
         return []
     query = Query(words=list(dict.fromkeys(words)))
-    where, params = _filters(user, Query(kinds=["question"]), None, None)
+    scopes = _scopes(user, ["question"])
+    if community is not None:
+        scopes = [
+            (kinds, [community.pk]) for kinds, ids in scopes if ids is None or community.pk in ids
+        ]
+    where, params = _filters(user, Query(kinds=["question"]), None, None, scopes)
     if community is not None:
         where.append("d.community_id = %s")
         params.append(community.pk)
@@ -374,9 +442,20 @@ def similar(
         f"SELECT id FROM ({candidates}) c GROUP BY id, boost, la "  # noqa: S608
         "ORDER BY MAX(r) * (1 + boost) DESC, la DESC, id DESC LIMIT %s"
     )
+    limit = max(1, min(limit, 10))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*args, max(1, min(limit, 10))])
+        cursor.execute(sql, [*args, limit])
         ids = [row[0] for row in cursor.fetchall()]
+    if semantic.enabled():
+        # Questions that mean the same in other words: the nearest titles fused with the above.
+        near = semantic.index().nearest(
+            semantic.embed_query(title.strip()[:1000]),
+            scopes,
+            k=limit,
+            at_least=semantic.SIMILAR_MIN,
+        )
+        passing = _passing([pk for pk, _ in near], where, params, Query())
+        ids = semantic.fuse(ids, [pk for pk, _ in near if pk in passing])[:limit]
     return results_for(ids, query)
 
 
