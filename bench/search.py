@@ -233,7 +233,7 @@ def run(args: argparse.Namespace, var_dir: Path, use_fresh_database) -> None:
     import os
 
     use_fresh_database(var_dir)
-    os.environ["PRACTICA_SEMANTIC"] = "auto" if args.semantic else "off"
+    os.environ["SEMANTIC_SEARCH"] = "auto" if args.semantic else "off"
     if args.database_url:
         os.environ["DATABASE_URL"] = fresh_postgres(args.database_url)
     subprocess.run([*practica_command(), "migrate", "--quiet"], check=True)

@@ -53,6 +53,11 @@ SETTINGS: tuple[Setting, ...] = (
         "addresses (an internal chat server). Empty: only public addresses.",
     ),
     Setting(
+        "SEMANTIC_SEARCH",
+        "auto",
+        "auto: search by meaning too when the extra practica[semantic] is installed; off: words only.",
+    ),
+    Setting(
         "HTTP_THREADS",
         "8",
         "Threads per `practica serve` process running requests, each keeping a database "

@@ -248,6 +248,6 @@ PRACTICA_UNANSWERED_AFTER_HOURS = 48
 PRACTICA_HTTP_THREADS = max(1, int(env.get("HTTP_THREADS") or 8))
 # The semantic search layer (search/semantic.py): "auto" runs it when the extra
 # practica[semantic] is installed, "off" keeps search lexical even then.
-PRACTICA_SEMANTIC = (env.get("SEMANTIC") or "auto").lower()
+PRACTICA_SEMANTIC = (env.get("SEMANTIC_SEARCH") or "auto").strip().lower()
 # Host names outgoing requests (webhooks) may reach even on private addresses (core/netguard.py).
 PRACTICA_NETGUARD_ALLOW_HOSTS = [h.lower() for h in env.get_list("NETGUARD_ALLOW_HOSTS", "")]

@@ -16,7 +16,7 @@ loads from the package's own folder, with the Hugging Face libraries told to sta
 - **Fusing**: reciprocal rank fusion (each list gives 1 / (60 + rank)) of the best words results
   and the nearest vectors. See docs/search.md.
 
-Without the extra, or with `PRACTICA_SEMANTIC=off`, `enabled()` is False, nothing here runs, and
+Without the extra, or with `SEMANTIC_SEARCH=off` (settings.PRACTICA_SEMANTIC), `enabled()` is False, nothing here runs, and
 search is lexical only.
 """
 
@@ -57,7 +57,7 @@ def installed() -> bool:
 
 
 def enabled() -> bool:
-    """Whether the semantic layer runs here: the extra installed and PRACTICA_SEMANTIC not off."""
+    """Whether the semantic layer runs here: the extra installed and SEMANTIC_SEARCH not off."""
     return settings.PRACTICA_SEMANTIC != "off" and installed()
 
 
