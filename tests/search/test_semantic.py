@@ -216,3 +216,19 @@ def test_the_page_and_the_api_say_what_was_found_by_meaning(cast_factory, ask, a
     body = api_for(cast.member).get("/search", q=q).json()
     assert [(i["id"], i["by_meaning"]) for i in body["items"]] == [(ci.pk, True)]
     assert body["items"][0]["url"].endswith(ci.get_absolute_url())
+
+
+def test_a_running_process_sees_new_edited_and_deleted_documents(cast_factory, ask):
+    cast = cast_factory("public")
+    q = "continuous integration broken after merging"
+    assert ids(search(user=cast.member, q=q)) == []  # the process's vector index is loaded
+    ci = ask(cast.community, CI, body=CI_BODY)
+    assert ids(search(user=cast.member, q=q)) == [ci.pk]
+    discussions.thread_update(
+        actor=cast.owner, thread=ci, title="Pasta for the party", body="Vegetarian?"
+    )
+    assert ids(search(user=cast.member, q=q)) == []
+    discussions.thread_update(actor=cast.owner, thread=ci, title=CI, body=CI_BODY)
+    assert ids(search(user=cast.member, q=q)) == [ci.pk]
+    discussions.thread_delete(actor=cast.owner, thread=ci)
+    assert ids(search(user=cast.member, q=q)) == []

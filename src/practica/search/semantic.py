@@ -45,7 +45,7 @@ RRF_K = 60
 SEARCH_MIN = 0.35
 SIMILAR_MIN = 0.42
 EMBEDDING_FIELDS = ["model", "text_hash", "vector", "community_id", "kind", "deleted", "updated_at"]
-OVERLAP = timedelta(seconds=30)  # rows written this long before the newest seen are read again
+OVERLAP = timedelta(seconds=5)  # a sync reads again what was written this long before the last
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +151,7 @@ def refresh(source: str, object_ids: Iterable[int]) -> int:
     for start in range(0, len(fresh), BATCH * 4):
         chunk = fresh[start : start + BATCH * 4]
         vectors = embed([text for _, text, _ in chunk])
+        now = timezone.now()  # after the model's time: close to the commit that readers sync by
         SearchEmbedding.objects.bulk_create(
             [
                 SearchEmbedding(
@@ -215,7 +216,7 @@ class VectorIndex:
         self._kind_codes: dict[str, int] = {}
         self._live = np.zeros(0, dtype=bool)
         self._vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
-        self._seen: datetime | None = None
+        self._synced: datetime | None = None
 
     def __len__(self) -> int:
         return self._size
@@ -239,15 +240,16 @@ class VectorIndex:
         return self._kind_codes.setdefault(kind, len(self._kind_codes) + 1)
 
     def sync(self) -> None:
-        """Read the rows written since the last sync (one query; all of them the first time)."""
+        """Read the rows written since the last sync began, less OVERLAP for transactions that
+        were committing then (one query; every row the first time)."""
         np = self._np
+        started = timezone.now()
         rows = SearchEmbedding.objects.filter(model=MODEL)
-        if self._seen is not None:
-            rows = rows.filter(updated_at__gte=self._seen - OVERLAP)
-        fields = ("document_id", "community_id", "kind", "deleted", "vector", "updated_at")
+        if self._synced is not None:
+            rows = rows.filter(updated_at__gte=self._synced - OVERLAP)
+        fields = ("document_id", "community_id", "kind", "deleted", "vector")
         with self._lock:
-            newest = self._seen
-            for pk, community, kind, deleted, vector, updated in rows.values_list(*fields).iterator(
+            for pk, community, kind, deleted, vector in rows.values_list(*fields).iterator(
                 chunk_size=2000
             ):
                 at = self._row.get(pk)
@@ -260,9 +262,7 @@ class VectorIndex:
                 self._kinds[at] = self._code(kind)
                 self._live[at] = not deleted
                 self._vectors[at] = np.frombuffer(bytes(vector), dtype=np.float32)
-                if newest is None or updated > newest:
-                    newest = updated
-            self._seen = newest
+            self._synced = started
 
     def nearest(
         self, vector: Any, scopes: list[Scope], *, k: int, at_least: float
