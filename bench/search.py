@@ -108,7 +108,7 @@ def make_posts(posts: int, seed: int) -> dict:
             thread_rows.append((
                 i, c.pk, rng.choice(members[c.pk]), "question" if rng.random() < 0.85 else
                 "discussion", title[:200], body, f"<p>{body}</p>\n", False, 0, 0, 0, db_time(created),
-                db_time(created), None,
+                db_time(created), None, 0,
             ))  # fmt: skip
             tag_rows += [(i, t) for t in rng.sample(tag_ids[c.pk], rng.randint(1, 3))]
         per_thread = Counter()
@@ -124,7 +124,7 @@ def make_posts(posts: int, seed: int) -> dict:
             _insert(cursor, Thread, [
                 "id", "community", "author", "kind", "title", "body", "body_html", "is_wiki",
                 "score", "answer_count", "comment_count", "created_at", "last_activity_at",
-                "deleted_at"], thread_rows)  # fmt: skip
+                "deleted_at", "version"], thread_rows)  # fmt: skip
             _insert(cursor, Thread.tags.through, ["thread", "tag"], tag_rows)
             _insert(cursor, Answer, ["id", "thread", "author", "body", "body_html", "score",
                     "created_at", "edited_at", "deleted_at"], answer_rows)  # fmt: skip

@@ -283,12 +283,13 @@ class VectorIndex:
                     mask &= np.isin(communities, np.asarray(ids, dtype=np.int64))
                 allowed |= mask
             allowed &= self._live[:n]
-            where = np.flatnonzero(allowed)
-            if not len(where):
+            if not allowed.any():
                 return []
-            scores = self._vectors[where] @ vector
-            ids = self._ids[where]
-        top = min(k, len(scores))
+            # Score every row in place (no copy of the matrix), then drop the ones not allowed.
+            scores = self._vectors[:n] @ vector
+            scores[~allowed] = -np.inf
+            ids = self._ids[:n].copy()
+        top = min(k, n)
         best = np.argpartition(-scores, top - 1)[:top]
         best = best[np.argsort(-scores[best], kind="stable")]
         return [(int(ids[i]), float(scores[i])) for i in best if scores[i] >= at_least]
