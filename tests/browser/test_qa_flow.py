@@ -139,7 +139,7 @@ def test_a_member_asks_the_experts_and_accepts_an_answer(
     expect(experts.locator("label.expert")).to_have_count(2)
     expect(experts.locator("label.expert").first).to_contain_text("1 accepted answer on kubernetes")
     expect(experts.locator("label.expert").filter(has_text="Sam Okoro")).to_contain_text(
-        "lists it as expertise"
+        "lists kubernetes as expertise"
     )
     mo.snapshot("qa-03-question-with-experts")
     priya_box.check()
