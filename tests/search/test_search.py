@@ -262,3 +262,12 @@ def test_without_the_extra_search_is_lexical_and_nothing_errors(
     assert [r.id for r in search(user=cast.member, q="build pipeline")] == [ci.pk]
     indexing.reindex_all()
     assert not SearchEmbedding.objects.exists()
+
+
+def test_snippets_mark_the_searched_words_not_the_stop_words_around_them(cast_factory, ask):
+    cast = cast_factory("public")
+    ask(cast.community, "Tardigrade care", body="Keep the tardigrade in the moss.")
+    [hit] = search(user=cast.member, q="the tardigrade").items
+    assert (
+        "<mark>tardigrade</mark>" in hit.snippet and "<mark>the</mark>" not in hit.snippet.lower()
+    )

@@ -328,7 +328,8 @@ def results_for(ids: list[int], q: Query, by_meaning: set[int] | None = None) ->
         by_source.setdefault(d.source, []).append(d)
     for name, group in by_source.items():
         urls.update(sources.get(name).urls(group, slugs))
-    terms = q.all_terms()
+    # "the" and "after" marked in every line help nobody; they are marked when nothing else was asked.
+    terms = [t for t in q.all_terms() if t not in STOP_WORDS] or q.all_terms()
     out = []
     for d in rows:
         title = d.title or d.heading
