@@ -237,3 +237,21 @@ def test_rate_limits_slide_across_a_window_boundary(settings, monkeypatch):
     ratelimit.hit("vote", "someone")
     with pytest.raises(ratelimit.RateLimited):
         ratelimit.hit("vote", "someone")
+
+
+@pytest.mark.django_db
+def test_nul_characters_get_a_clear_400_before_any_view_reads_them(client):
+    """PostgreSQL cannot compare text with NUL in it: a search for one failed with a 500."""
+    api = client.get("/api/v1/search", {"q": "a\x00b"})
+    assert api.status_code == 400
+    assert api.json()["message"] == "Text may not contain NUL characters (\\u0000)."
+    assert (
+        client.get("/api/v1/people/experts", {"topic": "x", "community": "\x00"}).status_code == 400
+    )
+    body = client.post(
+        "/api/v1/communities", data='{"name": "a\\u0000b"}', content_type="application/json"
+    )
+    assert body.status_code == 400 and "NUL" in body.json()["message"]
+    page = client.get("/search/", {"q": "\x00"})
+    assert page.status_code == 400 and b"That request did not make sense" in page.content
+    assert client.get("/healthz", {"q": "fine"}).status_code == 200
