@@ -278,11 +278,11 @@ class VectorIndex:
                 return []
             allowed = np.zeros(n, dtype=bool)
             kinds, communities = self._kinds[:n], self._communities[:n]
-            for scope_kinds, ids in scopes:
+            for scope_kinds, community_ids in scopes:
                 codes = [self._kind_codes[x] for x in scope_kinds if x in self._kind_codes]
                 mask = np.isin(kinds, codes)
-                if ids is not None:
-                    mask &= np.isin(communities, np.asarray(ids, dtype=np.int64))
+                if community_ids is not None:
+                    mask &= np.isin(communities, np.asarray(community_ids, dtype=np.int64))
                 allowed |= mask
             allowed &= self._live[:n]
             if not allowed.any():
