@@ -431,10 +431,8 @@ def similar(
         scopes = [
             (kinds, [community.pk]) for kinds, ids in scopes if ids is None or community.pk in ids
         ]
+    # Narrowed scopes carry the community into the SQL too: one condition for both paths.
     where, params = _filters(user, Query(kinds=["question"]), None, None, scopes)
-    if community is not None:
-        where.append("d.community_id = %s")
-        params.append(community.pk)
     m = get_engine().match(query, any_word=True)
     candidates, args = _candidates(
         m, where, params, ("0", []), SIMILAR_CANDIDATES, titles_only=True
