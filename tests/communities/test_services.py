@@ -189,3 +189,27 @@ def test_only_owners_invite_facilitators(cast_factory):
     assert services.invitation_create(
         actor=cast.owner, community=cast.community, role=Role.FACILITATOR
     )
+
+
+def test_community_ids_gives_both_lists_in_one_query(
+    cast_factory, community_factory, user_factory, django_assert_num_queries
+):
+    """Search asks for the communities one may read and those one may know exist at once: the
+    same answers as asking each, for members, outsiders, anonymous people and admins."""
+    private, secret = cast_factory("private"), cast_factory("secret")
+    public = community_factory(owner=user_factory("Pia Public"))
+    for user in (private.member, private.outsider, secret.member, secret.outsider, None):
+        readable = policy.readable_community_ids(user)
+        viewable = policy.viewable_community_ids(user)
+        if user is not None:
+            with django_assert_num_queries(1):
+                both = policy.community_ids(user)
+        else:
+            both = policy.community_ids(user)
+        assert both == (readable, viewable)
+    ids_of_member = policy.community_ids(secret.member)
+    assert secret.community.pk in ids_of_member[0] and public.pk in ids_of_member[0]
+    assert private.community.pk not in ids_of_member[0]
+    assert private.community.pk in ids_of_member[1]  # known to exist, content closed
+    assert secret.community.pk not in policy.community_ids(secret.outsider)[1]
+    assert policy.community_ids(secret.admin) == (None, None)

@@ -88,6 +88,27 @@ def test_answers_are_posted_edited_accepted_and_deleted(cast_factory, ask, answe
     assert search(user=cast.member, q="sensors").total == 0
 
 
+def test_filters_with_words_follow_accepting_and_unaccepting(cast_factory, ask, answer):
+    """With words, `is:solved`, `in:` and `author:` are also matched in the full-text index
+    (SQLite keeps them as flags beside the text): they follow every change."""
+    cast = cast_factory("public")
+    t = ask(cast.community, "Capybara diets")
+    a = answer(t, "Mostly grass.")
+    assert search(user=cast.member, q="capybara is:solved").total == 0
+    discussions.answer_accept(actor=cast.owner, answer=a)
+    assert search(user=cast.member, q="capybara is:solved").total == 1
+    assert search(user=cast.member, q="grass is:solved").total == 1  # the accepted answer
+    discussions.answer_unaccept(actor=cast.owner, thread=t)
+    assert search(user=cast.member, q="capybara is:solved").total == 0
+    assert search(user=cast.member, q="grass is:solved").total == 0
+    found = search(
+        user=cast.member, q=f"capybara in:{cast.community.slug} author:@{t.author.handle}"
+    )
+    assert [r.id for r in found] == [t.pk]
+    assert search(user=cast.member, q=f"capybara author:@{a.author.handle}").total == 0
+    assert [r.id for r in search(user=cast.member, q=f"grass author:@{a.author.handle}")] == [a.pk]
+
+
 def test_comments_are_indexed(cast_factory, ask, answer):
     cast = cast_factory("public")
     t = ask(cast.community, "Ibis migration")

@@ -58,7 +58,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 from django.http import Http404
 from django.utils.functional import LazyObject, empty
 
@@ -463,10 +463,38 @@ def viewable_community_ids(user: Any) -> list[int] | None:
     return _community_ids(user, viewable_communities_q)
 
 
+def community_ids(user: Any) -> tuple[list[int] | None, list[int] | None]:
+    """(`readable_community_ids`, `viewable_community_ids`) in one query, for a search that
+    needs both; None means every community (site admins)."""
+    user = _concrete(user)
+    if _is_admin(user):
+        return None, None
+    if not _signed_in(user):
+        return [], []
+    readable_q, viewable_q = readable_communities_q(user), viewable_communities_q(user)
+    rows = (
+        Community.objects.filter(readable_q | viewable_q)
+        .annotate(
+            readable=ExpressionWrapper(readable_q, BooleanField()),
+            viewable=ExpressionWrapper(viewable_q, BooleanField()),
+        )
+        .order_by("pk")
+        .values_list("pk", "readable", "viewable")
+    )
+    readable: list[int] = []
+    viewable: list[int] = []
+    for pk, can_read, can_view in rows:
+        if can_read:
+            readable.append(pk)
+        if can_view:
+            viewable.append(pk)
+    return readable, viewable
+
+
 def _community_ids(user: Any, rule: Callable[[Any], Q]) -> list[int] | None:
     user = _concrete(user)
     if _is_admin(user):
         return None
     if not _signed_in(user):
         return []
-    return sorted(Community.objects.filter(rule(user)).values_list("pk", flat=True))
+    return list(Community.objects.filter(rule(user)).order_by("pk").values_list("pk", flat=True))

@@ -1,8 +1,9 @@
 """The full-text structures beside `search_searchdocument`, one per database vendor.
 
-Migration 0002 installs them; call `install(schema_editor)` again from any later migration that
-rebuilds the table on SQLite (Django's SQLite schema editor remakes a table to alter it, which drops
-its triggers), then `practica search reindex`.
+Migration 0001 installs them, 0003 the SQLite flags column and titles-and-tags index. A later
+migration that alters `search_searchdocument` on SQLite must run `uninstall` before (Django's
+SQLite schema editor remakes a table to alter it, which drops its triggers and breaks the view
+over it) and `install` after, then `practica search reindex`.
 """
 
 # ruff: noqa: S608  (fixed DDL: table names are constants of this module, no input)
@@ -12,36 +13,95 @@ from typing import Any
 
 TABLE = "search_searchdocument"
 FTS = "search_fts"
+TITLES = "search_title_fts"
 # Title over tags over body (bm25 column weights; PostgreSQL: weights A, B, C).
 BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"
 
+# Flags: a fourth indexed column of marker words, so that `tag:`, `is:solved`, `in:` and `author:`
+# are intersected inside the full-text index instead of the query walking every match of a common
+# word to check its row (`engines.SqliteEngine.match`). The index reads them from a view over the
+# table, so they are never stored twice and cannot drift from it.
+FLAG_PREFIX = "qq"  # no searched word starts so: the markers are found only on purpose
+
+
+def _flags(row: str) -> str:
+    """`qqc12 qqa7 qqsolved qqtk8s qqtrollingupdate`: community, author, solved, and each tag
+    without its hyphens (tags are slugs: `engines.tag_flag` makes the same word)."""
+    tags = f"trim({row}.tags)"
+    return (
+        f"'{FLAG_PREFIX}c' || coalesce({row}.community_id, 0) || ' {FLAG_PREFIX}a' || "
+        f"coalesce({row}.author_id, 0) || "
+        f"CASE WHEN {row}.solved THEN ' {FLAG_PREFIX}solved' ELSE '' END || "
+        f"CASE WHEN {tags} = '' THEN '' ELSE ' {FLAG_PREFIX}t' || "
+        f"replace(replace({tags}, '-', ''), ' ', ' {FLAG_PREFIX}t') END"
+    )
+
+
+SOURCE = "search_fts_source"
+_NEW = f"new.id, new.title, new.tags, new.body, {_flags('new')}"
+_OLD = f"old.id, old.title, old.tags, old.body, {_flags('old')}"
 SQLITE = [
+    f"""CREATE VIEW IF NOT EXISTS {SOURCE} AS
+        SELECT id, title, tags, body, {_flags(TABLE)} AS flags FROM {TABLE}""",
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(
-        title, tags, body, content='{TABLE}', content_rowid='id',
+        title, tags, body, flags, content='{SOURCE}', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2')""",
     f"""CREATE TRIGGER IF NOT EXISTS search_fts_ai AFTER INSERT ON {TABLE} BEGIN
-        INSERT INTO {FTS}(rowid, title, tags, body) VALUES (new.id, new.title, new.tags, new.body);
+        INSERT INTO {FTS}(rowid, title, tags, body, flags) VALUES ({_NEW});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS search_fts_ad AFTER DELETE ON {TABLE} BEGIN
-        INSERT INTO {FTS}({FTS}, rowid, title, tags, body)
-            VALUES ('delete', old.id, old.title, old.tags, old.body);
+        INSERT INTO {FTS}({FTS}, rowid, title, tags, body, flags) VALUES ('delete', {_OLD});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS search_fts_au AFTER UPDATE ON {TABLE}
         WHEN old.title IS NOT new.title OR old.tags IS NOT new.tags OR old.body IS NOT new.body
+            OR old.community_id IS NOT new.community_id OR old.author_id IS NOT new.author_id
+            OR old.solved IS NOT new.solved
     BEGIN
-        INSERT INTO {FTS}({FTS}, rowid, title, tags, body)
-            VALUES ('delete', old.id, old.title, old.tags, old.body);
-        INSERT INTO {FTS}(rowid, title, tags, body) VALUES (new.id, new.title, new.tags, new.body);
+        INSERT INTO {FTS}({FTS}, rowid, title, tags, body, flags) VALUES ('delete', {_OLD});
+        INSERT INTO {FTS}(rowid, title, tags, body, flags) VALUES ({_NEW});
     END""",
-    f"INSERT INTO {FTS}({FTS}, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0)')",
+    f"INSERT INTO {FTS}({FTS}, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0, 0.0)')",
     # Rebuild from the table, in case rows were there before the triggers.
     f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
+]
+# Titles and tags alone, for the title candidates and similar questions: this index has short
+# posting lists, so bm25's per-query count of the documents holding each word (its IDF) and a
+# `{title}` filter stay cheap at a million posts, where over titles, tags and bodies they do not
+# (docs/search.md).
+_NEW_TITLE = f"new.id, new.title, new.tags, {_flags('new')}"
+_OLD_TITLE = f"old.id, old.title, old.tags, {_flags('old')}"
+SQLITE_TITLES = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TITLES} USING fts5(
+        title, tags, flags, content='{SOURCE}', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2')""",
+    f"""CREATE TRIGGER IF NOT EXISTS search_title_fts_ai AFTER INSERT ON {TABLE} BEGIN
+        INSERT INTO {TITLES}(rowid, title, tags, flags) VALUES ({_NEW_TITLE});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS search_title_fts_ad AFTER DELETE ON {TABLE} BEGIN
+        INSERT INTO {TITLES}({TITLES}, rowid, title, tags, flags) VALUES ('delete', {_OLD_TITLE});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS search_title_fts_au AFTER UPDATE ON {TABLE}
+        WHEN old.title IS NOT new.title OR old.tags IS NOT new.tags
+            OR old.community_id IS NOT new.community_id OR old.author_id IS NOT new.author_id
+            OR old.solved IS NOT new.solved
+    BEGIN
+        INSERT INTO {TITLES}({TITLES}, rowid, title, tags, flags) VALUES ('delete', {_OLD_TITLE});
+        INSERT INTO {TITLES}(rowid, title, tags, flags) VALUES ({_NEW_TITLE});
+    END""",
+    f"INSERT INTO {TITLES}({TITLES}) VALUES ('rebuild')",
+]
+SQLITE_TITLES_DROP = [
+    "DROP TRIGGER IF EXISTS search_title_fts_ai",
+    "DROP TRIGGER IF EXISTS search_title_fts_ad",
+    "DROP TRIGGER IF EXISTS search_title_fts_au",
+    f"DROP TABLE IF EXISTS {TITLES}",
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS search_fts_ai",
     "DROP TRIGGER IF EXISTS search_fts_ad",
     "DROP TRIGGER IF EXISTS search_fts_au",
     f"DROP TABLE IF EXISTS {FTS}",
+    f"DROP VIEW IF EXISTS {SOURCE}",
 ]
 
 # A text search configuration "practica": English stemming, and accents folded when the unaccent
@@ -83,7 +143,7 @@ def _run(schema_editor: Any, statements: list[str]) -> None:
 def install(apps: Any, schema_editor: Any) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        _run(schema_editor, SQLITE)
+        _run(schema_editor, SQLITE + SQLITE_TITLES)
     elif vendor == "postgresql":
         _run(schema_editor, POSTGRESQL)
 
@@ -91,6 +151,19 @@ def install(apps: Any, schema_editor: Any) -> None:
 def uninstall(apps: Any, schema_editor: Any) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        _run(schema_editor, SQLITE_DROP)
+        _run(schema_editor, SQLITE_TITLES_DROP + SQLITE_DROP)
     elif vendor == "postgresql":
         _run(schema_editor, POSTGRESQL_DROP)
+
+
+def flags_and_titles(apps: Any, schema_editor: Any) -> None:
+    """Migration 0003 on SQLite: the full-text index again, now with its flags column (the
+    table is the same: nothing to reindex), and the titles-and-tags index beside it."""
+    if schema_editor.connection.vendor == "sqlite":
+        _run(schema_editor, SQLITE_TITLES_DROP + SQLITE_DROP + SQLITE + SQLITE_TITLES)
+
+
+def titles_only(apps: Any, schema_editor: Any) -> None:
+    """Back to 0002: without the titles-and-tags index (the flags column stays, unused)."""
+    if schema_editor.connection.vendor == "sqlite":
+        _run(schema_editor, SQLITE_TITLES_DROP)

@@ -9,11 +9,14 @@ a person types is read as an operator by either engine.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 
+from practica.search.ddl import FLAG_PREFIX
 from practica.search.query import Query, words_of
 
 DOC = "search_searchdocument"
@@ -24,14 +27,28 @@ class Match:
     from_sql: str
     where: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
-    rank_sql: str = "0"  # bigger is better
+    # what the engine's `relevance` turns into a number (bigger is better)
+    rank_sql: str = "0"
     rank_params: list[Any] = field(default_factory=list)
     recency: str = "d.id"  # newest documents first: how the candidate sets are bounded
-    title_params: list[Any] | None = None  # `params` for matching the title alone
+    title: Match | None = None  # the same words matched in titles: the second candidate set
+
+
+_TOKENS = re.compile(r"[^\W_]+")
+
+
+def tag_flag(tag: str) -> str:
+    """The flag word for tag `tag` (a slug), as ddl.py writes it."""
+    return f"{FLAG_PREFIX}t{tag.replace('-', '')}"
+
+
+# Groups of flags a match must have: one of each group ("solved"; "c12", "c40"; "a7"): ddl.py.
+Flags = Sequence[Sequence[str]]
 
 
 class SqliteEngine:
-    """FTS5, external content on search_searchdocument; bm25 with column weights 10, 4, 1."""
+    """FTS5 over title, tags and body (external content on search_searchdocument), and FTS5 over
+    titles and tags alone; relevance from the title's matched words (see `relevance`)."""
 
     vendor = "sqlite"
 
@@ -47,11 +64,25 @@ class SqliteEngine:
         parts += [self._q(p) for p in q.phrases]
         return (" OR " if any_word else " ").join(parts)
 
-    def match(self, q: Query, *, prefix: bool = False, any_word: bool = False) -> Match:
+    def match(
+        self,
+        q: Query,
+        *,
+        prefix: bool = False,
+        any_word: bool = False,
+        flags: Flags = (),
+    ) -> Match:
         excluded = " OR ".join(self._q(e) for e in q.excluded)
-        # tag:x is checked exactly on the row too; matching it in the index lets FTS5 intersect
-        # instead of the query walking every match of a common word to find the tagged ones.
-        tagged = " AND ".join(f"{{tags}} : {self._q(words_of(t))}" for t in q.tags if words_of(t))
+        # tag:x, is:solved, in: and author: are checked exactly on the row too; matching them in
+        # the index (tags, and the flags column: ddl.py) lets FTS5 intersect instead of the query
+        # walking every match of a common word to find the few that pass.
+        narrow = [self._q([tag_flag(t)]) for t in q.tags if t.replace("-", "")]
+        narrow += [
+            "(" + " OR ".join(self._q([f"{FLAG_PREFIX}{flag}"]) for flag in group) + ")"
+            for group in flags
+            if group
+        ]
+        tagged = " AND ".join(narrow) if q.tags or q.has_text else ""
         if not q.has_text and not tagged:
             m = Match(from_sql=f"{DOC} d")
             if excluded:
@@ -69,21 +100,76 @@ class SqliteEngine:
                 recency="search_fts.rowid",
             )
         positive = self._positive(q, prefix=prefix, any_word=any_word)
-        expr, title = positive, f"{{title}} : ({positive})"
-        if tagged:
-            expr, title = f"({expr}) AND {tagged}", f"({title}) AND {tagged}"
+        expr = f"({positive}) AND {tagged}" if tagged else positive
         if excluded:
-            expr, title = f"({expr}) NOT ({excluded})", f"({title}) NOT ({excluded})"
+            expr = f"({expr}) NOT ({excluded})"
+        # The title set: from the titles-and-tags index, whose short posting lists keep a
+        # common word cheap; with excluded words, from the whole index (they may be in a body).
+        title = f"{{title}} : ({positive})"
+        title = f"({title}) AND {tagged}" if tagged else title
+        titles = "search_title_fts"
+        if excluded:
+            title, titles = f"({title}) NOT ({excluded})", "search_fts"
+        rank_sql, rank_params = self._title_words(q)
         return Match(
             # CROSS JOIN keeps the full-text index as the outer loop: SQLite would otherwise walk
             # the documents and run the MATCH once per row.
             from_sql=f"search_fts CROSS JOIN {DOC} d ON d.id = search_fts.rowid",
             where=["search_fts MATCH %s"],
             params=[expr],
-            rank_sql="(-search_fts.rank)",
+            rank_sql=rank_sql,
+            rank_params=rank_params,
             recency="search_fts.rowid",
-            title_params=[title],
+            title=Match(
+                from_sql=f"{titles} CROSS JOIN {DOC} d ON d.id = {titles}.rowid",
+                where=[f"{titles} MATCH %s"],
+                params=[title],
+                rank_sql=f"highlight({titles}, 0, char(1), '')",
+                recency=f"{titles}.rowid",
+            ),
         )
+
+    def similar(self, words: list[str]) -> Match:
+        """Titles holding any of `words`, ranked by bm25 over the titles-and-tags index, where
+        counting the titles that hold each word stays cheap."""
+        expr = "{title} : (" + " OR ".join(self._q([w]) for w in words) + ")"
+        return Match(
+            from_sql=f"search_title_fts CROSS JOIN {DOC} d ON d.id = search_title_fts.rowid",
+            where=["search_title_fts MATCH %s"],
+            params=[expr],
+            rank_sql="(-bm25(search_title_fts, 10.0, 4.0))",
+            recency="search_title_fts.rowid",
+        )
+
+    @staticmethod
+    def _title_words(q: Query) -> tuple[str, list[Any]]:
+        """`relevance` in SQL for the documents matched anywhere: the searched words the title
+        holds, counted by where its words start (cheaper than `highlight` on hundreds of rows;
+        stems like "deploy" in "deploying" count, accents do not fold). Documents holding every
+        word in the title are also in the title set, where `highlight` counts them exactly."""
+        words = [*q.words, *(w for phrase in q.phrases for w in phrase)][:12]
+        if not words:
+            return "1.0", []
+        hits = "(" + " + ".join(["(instr(' ' || lower(d.title), %s) > 0)"] * len(words)) + ")"
+        length = "(length(d.title) - length(replace(d.title, ' ', '')) + 1)"
+        sql = f"(1.0 + 2.2 * {hits} / ({hits} + 1.2 * (0.25 + 0.75 * {length} / 8.0)))"
+        return sql, [f" {w}" for w in words] * 2
+
+    @staticmethod
+    def relevance(value: Any) -> float:
+        """1 for matching at all, plus the title's part: its matched words (marked by the
+        `highlight` of the title set; `_title_words` computes the same in SQL for the rest),
+        saturating like bm25's term frequency and divided by the title's length against a
+        typical 8 words. bm25 itself is not used here: its count of
+        the documents holding each searched word walks every posting of a common word on every
+        query, which at a million posts costs more than the rest of the search (docs/search.md)."""
+        if isinstance(value, int | float):
+            return float(value)
+        hits = value.count("\x01") if value else 0
+        if not hits:
+            return 1.0
+        length = max(1, len(_TOKENS.findall(value)))
+        return 1.0 + 2.2 * hits / (hits + 1.2 * (0.25 + 0.75 * length / 8))
 
 
 class PostgresEngine:
@@ -106,7 +192,14 @@ class PostgresEngine:
         parts += [self._q(p, weight=weight) for p in q.phrases]
         return (" | " if any_word else " & ").join(parts)
 
-    def match(self, q: Query, *, prefix: bool = False, any_word: bool = False) -> Match:
+    def match(
+        self,
+        q: Query,
+        *,
+        prefix: bool = False,
+        any_word: bool = False,
+        flags: Flags = (),  # the GIN index holds no flags: the row conditions do it all
+    ) -> Match:
         excluded = " | ".join(self._q(e) for e in q.excluded)
         tagged = " & ".join(self._q(words_of(t), weight="B") for t in q.tags if words_of(t))
         if not q.has_text:
@@ -124,18 +217,29 @@ class PostgresEngine:
             expr, title = f"({expr}) & {tagged}", f"({title}) & {tagged}"
         if excluded:
             expr, title = f"({expr}) & !({excluded})", f"({title}) & !({excluded})"
-        return Match(
+        m = Match(
             from_sql=f"{DOC} d",
             where=["d.search_vector @@ to_tsquery('practica', %s)"],
             params=[expr],
             # weights {D, C, B, A}: body 0.2, tags 0.4, title 1; normalised by log(length)
             rank_sql="ts_rank('{0.1, 0.2, 0.4, 1.0}', d.search_vector, to_tsquery('practica', %s), 1)",
             rank_params=[expr],
-            title_params=[title],
             # "+ 0" keeps the planner off a backward walk of the primary key that checks every
             # row's tsvector: the GIN index finds the matches, a top-N sort keeps the newest.
             recency="(d.id + 0)",
         )
+        m.title = Match(**{**m.__dict__, "params": [title], "title": None})
+        return m
+
+    def similar(self, words: list[str]) -> Match:
+        """Questions whose title holds any of `words` (the title set of an any-word match)."""
+        title = self.match(Query(words=words), any_word=True).title
+        assert title is not None
+        return title
+
+    @staticmethod
+    def relevance(value: Any) -> float:
+        return float(value or 0)
 
 
 Engine = SqliteEngine | PostgresEngine

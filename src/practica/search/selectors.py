@@ -33,8 +33,7 @@ from practica.search.query import Query, apply_filter, parse
 # SQL here is assembled from this module's and the engines' own fragments; every value a person
 # typed travels as a query parameter (%s), and full-text words are letters and digits only.
 CANDIDATES = 500  # counts stop at "500+"; results are paged this deep at most
-RANKED = 200  # the newest matches ranked, twice: anywhere, and in titles (docs/search.md)
-SIMILAR_CANDIDATES = 200  # the newest questions sharing a word of the title, ranked
+RANKED = 200  # the newest matches in titles ranked beside the newest CANDIDATES + 1 anywhere
 FUSED = 100  # with the semantic extra: the best results by words fused with ...
 NEAREST = 50  # ... the nearest documents by meaning
 PAGE = 20
@@ -107,15 +106,23 @@ def _scopes(user: Any, kinds: list[str]) -> list[semantic.Scope]:
     """Which documents `user` may see: for each scope of kinds (sources.SCOPES), those kinds and
     the community ids they must be in (None: anywhere)."""
     out: list[semantic.Scope] = []
-    for scope, ids in (
-        ("content", policy.readable_community_ids(user)),
-        ("community", policy.viewable_community_ids(user)),
-        ("site", None),
-    ):
+    readable, viewable = policy.community_ids(user)
+    for scope, ids in (("content", readable), ("community", viewable), ("site", None)):
         scoped = [k for k in sources.kinds_in_scope(scope) if not kinds or k in kinds]
         if scoped and ids != []:
             out.append((scoped, None if ids is None else list(ids)))
     return out
+
+
+def _in_list(column: str, values: list[int]) -> tuple[str, list[Any]]:
+    """`column` is one of `values` (hundreds of ids: the communities someone may read), with the
+    list as one parameter rather than one per id, so the statement stays small to send and plan:
+    a JSON array on SQLite, an array on PostgreSQL."""
+    if not values:
+        return "1 = 0", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]  # noqa: S608
 
 
 def _scope(scopes: list[semantic.Scope]) -> tuple[str, list[Any]]:
@@ -124,7 +131,7 @@ def _scope(scopes: list[semantic.Scope]) -> tuple[str, list[Any]]:
     for scoped, ids in scopes:
         sql, p = _in("d.kind", scoped)
         if ids is not None:
-            community_sql, cp = _in("d.community_id", ids)
+            community_sql, cp = _in_list("d.community_id", ids)
             sql, p = f"{sql} AND {community_sql}", p + cp
         parts.append(f"({sql})")
         params += p
@@ -137,7 +144,10 @@ def _day(value: date, end: bool = False) -> datetime:
 
 def _filters(
     user: Any, q: Query, after: date | None, before: date | None, scopes: list[semantic.Scope]
-) -> tuple[list[str], list[Any]]:
+) -> tuple[list[str], list[Any], list[list[str]]]:
+    """The WHERE conditions for the permissions and filters, their parameters, and the flags
+    (`engines.Flags`) that let the full-text index apply the same filters first."""
+    flags: list[list[str]] = []
     where: list[str] = ["d.deleted = %s"]
     params: list[Any] = [False]
     sql, p = _scope(scopes)
@@ -154,6 +164,7 @@ def _filters(
         sql, p = _in("d.community_id", ids)
         where.append(sql)
         params += p
+        flags.append([f"c{pk}" for pk in ids])
     for tag in q.tags:
         where.append("d.tags LIKE %s")
         params.append(f"% {tag} %")
@@ -164,9 +175,11 @@ def _filters(
         sql, p = _in("d.author_id", ids)
         where.append(sql)
         params += p
+        flags.append([f"a{pk}" for pk in ids])
     if q.solved:
         where.append("d.solved = %s")
         params.append(True)
+        flags.append(["solved"])
     if q.unanswered:
         where.append("d.kind = %s AND d.answer_count = 0 AND d.solved = %s")
         params += ["question", False]
@@ -176,7 +189,7 @@ def _filters(
     if before:
         where.append("d.created_at <= %s")
         params.append(_day(before, end=True))
-    return where, params
+    return where, params, flags
 
 
 def _tier(q: Query) -> tuple[str, list[Any]]:
@@ -204,45 +217,90 @@ def _tier(q: Query) -> tuple[str, list[Any]]:
     return (" + ".join(parts) or "0"), params
 
 
-def _candidates(
+def _newest(
     m: Match,
+    columns: tuple[str, list[Any]],
+    where: list[str],
+    params: list[Any],
+    bound: int,
+    *,
+    order: bool = True,
+) -> tuple[str, list[Any]]:
+    """SQL for the `bound` newest documents that `m` matches (`columns`: what to select, with its
+    parameters) and that pass `where`."""
+    conditions = " AND ".join([*m.where, *where])
+    sql = f"SELECT {columns[0]} FROM {m.from_sql} WHERE {conditions}"  # noqa: S608
+    if order:
+        sql += f" ORDER BY {m.recency} DESC"
+    return f"{sql} LIMIT %s", [*columns[1], *m.params, *params, bound]
+
+
+# Only compared with each other: on SQLite "+" leaves the stored text as it is (ISO dates sort as
+# text) rather than have the driver parse hundreds of dates per search.
+_LAST_ACTIVITY = {"sqlite": "+d.last_activity_at", "postgresql": "d.last_activity_at"}
+
+
+def _candidates(
+    passes: list[tuple[Match, int]],
     where: list[str],
     params: list[Any],
     tier: tuple[str, list[Any]],
-    bound: int,
-    *,
-    titles_only: bool = False,
 ) -> tuple[str, list[Any]]:
-    """The documents to rank: the `bound` newest that match anywhere, and the `bound` newest that
-    match in the title, each after the permission and filter conditions (so every candidate may
-    be shown). With fewer matches than `bound`, that is all of them (docs/search.md)."""
+    """The documents to rank: for each (match, bound) in `passes` (anywhere, and in the title),
+    the `bound` newest it finds after the permission and filter conditions (so every candidate
+    may be shown), as rows (id, last activity, boost, tier, what the engine's `relevance` reads,
+    the pass). With fewer matches than a bound, that is all of them (docs/search.md)."""
     tier_sql, tier_params = tier
     parts: list[str] = []
     args: list[Any] = []
-    matches = [m.params, *([m.title_params] if m.title_params else [])]
-    for match_params in matches[-1:] if titles_only else matches:
-        conditions = " AND ".join([*m.where, *where])
-        parts.append(
-            f"SELECT * FROM (SELECT d.id AS id, d.last_activity_at AS la, d.boost AS boost, "  # noqa: S608
-            f"{tier_sql} AS tier, {m.rank_sql} AS r FROM {m.from_sql} WHERE {conditions} "
-            f"ORDER BY {m.recency} DESC LIMIT %s) c{len(parts)}"
+    for n, (m, bound) in enumerate(passes):
+        columns = (
+            f"d.id AS id, {_LAST_ACTIVITY[connection.vendor]} AS la, d.boost AS boost, "
+            f"{tier_sql} AS tier, {m.rank_sql} AS r, {n} AS p"
         )
-        args += [*tier_params, *m.rank_params, *match_params, *params, bound]
-    return " UNION ".join(parts), args
+        sql, p = _newest(m, (columns, [*tier_params, *m.rank_params]), where, params, bound)
+        parts.append(f"SELECT * FROM ({sql}) c{n}")  # noqa: S608
+        args += p
+    return " UNION ALL ".join(parts), args
 
 
-def _ids(
-    m: Match,
+def _best(
+    passes: list[tuple[Match, int]],
     where: list[str],
     params: list[Any],
-    q: Query,
-    *,
-    offset: int,
-    limit: int,
-    ranked: bool,
-) -> list[int]:
-    if ranked:
-        return [pk for pk, _ in _ranked(m, where, params, q, offset=offset, limit=limit)]
+    tier: tuple[str, list[Any]],
+) -> tuple[list[tuple[int, int]], int]:
+    """(document id, tier) of every candidate, best first: tier, then relevance * (1 + boost),
+    then recent activity, then id (docs/search.md); and how many the first pass found."""
+    candidates, args = _candidates(passes, where, params, tier)
+    with connection.cursor() as cursor:
+        cursor.execute(candidates, args)
+        rows = cursor.fetchall()
+    relevance = get_engine().relevance
+    best: dict[int, tuple[int, float, Any, int]] = {}
+    first = 0
+    for pk, la, boost, tier_value, r, n in rows:
+        first += n == 0
+        key = (int(tier_value), relevance(r) * (1 + boost), la, pk)
+        if pk not in best or key > best[pk]:
+            best[pk] = key
+    return [(key[3], key[0]) for key in sorted(best.values(), reverse=True)], first
+
+
+def _ranked(
+    m: Match, where: list[str], params: list[Any], q: Query, *, count: bool = True
+) -> tuple[list[tuple[int, int]], int]:
+    """(document id, tier) best first, and how many documents match (CANDIDATES + 1 at most:
+    the newest that many matches are the candidates, so the count costs nothing more; without
+    `count`, RANKED of them)."""
+    passes = [(m, CANDIDATES + 1 if count else RANKED)]
+    if m.title:
+        passes.append((m.title, RANKED))
+    return _best(passes, where, params, _tier(q))
+
+
+def _listed(m: Match, where: list[str], params: list[Any], *, offset: int, limit: int) -> list[int]:
+    """Filter-only searches (no words): the newest activity first."""
     conditions = " AND ".join([*m.where, *where])
     sql = (
         f"SELECT d.id FROM {m.from_sql} WHERE {conditions} "  # noqa: S608
@@ -251,20 +309,6 @@ def _ids(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*m.params, *params, limit, offset])
         return [row[0] for row in cursor.fetchall()]
-
-
-def _ranked(
-    m: Match, where: list[str], params: list[Any], q: Query, *, offset: int, limit: int
-) -> list[tuple[int, int]]:
-    """(document id, tier) best first: see docs/search.md for the order."""
-    candidates, args = _candidates(m, where, params, _tier(q), RANKED)
-    sql = (
-        f"SELECT id, tier FROM ({candidates}) c GROUP BY id, tier, boost, la "  # noqa: S608
-        "ORDER BY tier DESC, MAX(r) * (1 + boost) DESC, la DESC, id DESC LIMIT %s OFFSET %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*args, limit, offset])
-        return [(row[0], int(row[1])) for row in cursor.fetchall()]
 
 
 def _passing(ids: list[int], where: list[str], params: list[Any], q: Query) -> set[int]:
@@ -287,12 +331,13 @@ def _meaning(q: Query) -> str:
 
 def _fused(
     m: Match, where: list[str], params: list[Any], q: Query, scopes: list[semantic.Scope]
-) -> tuple[list[int], set[int]]:
+) -> tuple[list[int], set[int], int]:
     """Every ranked result when meaning counts too (the semantic extra), and how many of them the
     words alone did not find. The best FUSED results by words and the NEAREST documents by meaning
     that pass the same filters are fused (`semantic.fuse`), the phrase and tag tiers still first;
-    the rest of the results by words follow. Also the ids found by meaning alone."""
-    lexical = _ranked(m, where, params, q, offset=0, limit=CANDIDATES)
+    the rest of the results by words follow. Also the ids found by meaning alone, and how many
+    the words found."""
+    lexical, found = _ranked(m, where, params, q)
     near = semantic.index().nearest(
         semantic.embed_query(_meaning(q)), scopes, k=NEAREST, at_least=semantic.SEARCH_MIN
     )
@@ -303,14 +348,13 @@ def _fused(
     head.sort(key=lambda pk: -tiers.get(pk, 0))  # stable: fused order within a tier
     shown = set(head)
     rest = [pk for pk, _ in lexical[FUSED:] if pk not in shown]
-    return head + rest, set(near_ids) - set(tiers)
+    return head + rest, set(near_ids) - set(tiers), found
 
 
 def _count(m: Match, where: list[str], params: list[Any]) -> int:
-    conditions = " AND ".join([*m.where, *where])
-    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {m.from_sql} WHERE {conditions} LIMIT %s) x"  # noqa: S608
+    sql, args = _newest(m, ("1", []), where, params, CANDIDATES + 1, order=False)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*m.params, *params, CANDIDATES + 1])
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) x", args)  # noqa: S608
         return int(cursor.fetchone()[0])
 
 
@@ -384,25 +428,31 @@ def search(
     if policy.is_anonymous(user) or query.is_empty:
         return results
     scopes = _scopes(user, query.kinds)
-    where, params = _filters(user, query, after, before, scopes)
-    match = get_engine().match(query, prefix=instant)
+    where, params, flags = _filters(user, query, after, before, scopes)
+    match = get_engine().match(query, prefix=instant, flags=flags)
     limit = max(1, min(limit, 50))
     ranked = query.has_text
     if ranked and offset >= CANDIDATES:
         return results
     by_meaning: set[int] = set()
+    found: int | None = None  # how many match, when ranking has counted them
     if ranked and not instant and query.words and semantic.enabled():
-        everything, by_meaning = _fused(match, where, params, query, scopes)
+        everything, by_meaning, found = _fused(match, where, params, query, scopes)
         ids = everything[offset : offset + limit + 1]
+    elif ranked:
+        best, found = _ranked(match, where, params, query, count=count)
+        ids = [pk for pk, _ in best[offset : offset + limit + 1]]
     else:
-        ids = _ids(match, where, params, query, offset=offset, limit=limit + 1, ranked=ranked)
+        ids = _listed(match, where, params, offset=offset, limit=limit + 1)
     results.items = results_for(ids[:limit], query, by_meaning)
     if len(ids) > limit and offset + limit < CANDIDATES:
         results.next_cursor = _encode(offset + limit)
     if not count:  # the header's drop-down shows no count: save the query
         results.total = offset + len(results.items)
         return results
-    results.total = _count(match, where, params) + len(by_meaning)
+    if found is None:
+        found = _count(match, where, params)
+    results.total = found + len(by_meaning)
     results.more_than = results.total > CANDIDATES
     results.total = min(results.total, CANDIDATES)
     return results
@@ -432,19 +482,10 @@ def similar(
             (kinds, [community.pk]) for kinds, ids in scopes if ids is None or community.pk in ids
         ]
     # Narrowed scopes carry the community into the SQL too: one condition for both paths.
-    where, params = _filters(user, Query(kinds=["question"]), None, None, scopes)
-    m = get_engine().match(query, any_word=True)
-    candidates, args = _candidates(
-        m, where, params, ("0", []), SIMILAR_CANDIDATES, titles_only=True
-    )
-    sql = (
-        f"SELECT id FROM ({candidates}) c GROUP BY id, boost, la "  # noqa: S608
-        "ORDER BY MAX(r) * (1 + boost) DESC, la DESC, id DESC LIMIT %s"
-    )
+    where, params, _ = _filters(user, Query(kinds=["question"]), None, None, scopes)
     limit = max(1, min(limit, 10))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*args, limit])
-        ids = [row[0] for row in cursor.fetchall()]
+    best, _ = _best([(get_engine().similar(query.words), RANKED)], where, params, ("0", []))
+    ids = [pk for pk, _ in best[:limit]]
     if semantic.enabled():
         # Questions that mean the same in other words: the nearest titles fused with the above.
         near = semantic.index().nearest(
