@@ -85,6 +85,11 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="search bench: with the semantic extra on (embeds every post; make install-semantic)",
     )
+    parser.add_argument(
+        "--no-reindex",
+        action="store_true",
+        help="search bench: skip timing a second full reindex (long at 1,000,000 on PostgreSQL)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database directory")
     args = parser.parse_args()
     least = PAGE * FAR_PAGE * 5 // 4  # 85% are questions; the Questions list needs 500 pages
