@@ -1,6 +1,7 @@
 """The full-text structures beside `search_searchdocument`, one per database vendor.
 
-Migration 0001 installs them, 0003 the SQLite flags column and titles-and-tags index. A later
+Migration 0001 installs them, 0003 the SQLite flags column and titles-and-tags index, 0004 the
+PostgreSQL title index. A later
 migration that alters `search_searchdocument` on SQLite must run `uninstall` before (Django's
 SQLite schema editor remakes a table to alter it, which drops its triggers and breaks the view
 over it) and `install` after, then `practica search reindex`.
@@ -104,6 +105,16 @@ SQLITE_DROP = [
     f"DROP VIEW IF EXISTS {SOURCE}",
 ]
 
+# Titles alone (migration 0004), for the title candidates and similar questions: the weighted
+# `title:A` match on `search_vector` must read every row holding the word anywhere, and the planner
+# cannot tell how many hold it in the title. Searches use this same expression (`TITLE_VECTOR`).
+TITLE_VECTOR = "to_tsvector('practica'::regconfig, coalesce(d.title, ''))"
+POSTGRESQL_TITLES = [
+    f"""CREATE INDEX IF NOT EXISTS search_document_title ON {TABLE}
+        USING GIN ({TITLE_VECTOR.replace("d.title", "title")})""",
+]
+POSTGRESQL_TITLES_DROP = ["DROP INDEX IF EXISTS search_document_title"]
+
 # A text search configuration "practica": English stemming, and accents folded when the unaccent
 # extension can be had (it ships with PostgreSQL's contrib; creating it needs the right privilege).
 POSTGRESQL = [
@@ -128,8 +139,10 @@ POSTGRESQL = [
             || setweight(to_tsvector('practica'::regconfig, left(coalesce(body, ''), 100000)), 'C')
         ) STORED""",
     f"CREATE INDEX IF NOT EXISTS search_document_vector ON {TABLE} USING GIN (search_vector)",
+    *POSTGRESQL_TITLES,
 ]
 POSTGRESQL_DROP = [
+    *POSTGRESQL_TITLES_DROP,
     "DROP INDEX IF EXISTS search_document_vector",
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector",
 ]
@@ -167,3 +180,14 @@ def titles_only(apps: Any, schema_editor: Any) -> None:
     """Back to 0002: without the titles-and-tags index (the flags column stays, unused)."""
     if schema_editor.connection.vendor == "sqlite":
         _run(schema_editor, SQLITE_TITLES_DROP)
+
+
+def postgresql_titles(apps: Any, schema_editor: Any) -> None:
+    """Migration 0004 on PostgreSQL: the GIN index of titles alone."""
+    if schema_editor.connection.vendor == "postgresql":
+        _run(schema_editor, POSTGRESQL_TITLES)
+
+
+def no_postgresql_titles(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        _run(schema_editor, POSTGRESQL_TITLES_DROP)

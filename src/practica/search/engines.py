@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import connection
 
-from practica.search.ddl import FLAG_PREFIX
+from practica.search.ddl import FLAG_PREFIX, TITLE_VECTOR
 from practica.search.query import Query, words_of
 
 DOC = "search_searchdocument"
@@ -173,7 +173,8 @@ class SqliteEngine:
 
 
 class PostgresEngine:
-    """A stored tsvector (title A, tags B, body C) with a GIN index; ts_rank with weights."""
+    """A stored tsvector (title A, tags B, body C) with a GIN index, and a GIN index of titles
+    alone; ts_rank with weights."""
 
     vendor = "postgresql"
 
@@ -211,24 +212,41 @@ class PostgresEngine:
                 m.where.append("NOT (d.search_vector @@ to_tsquery('practica', %s))")
                 m.params.append(excluded)
             return m
-        expr = self._positive(q, prefix=prefix, any_word=any_word)
-        title = self._positive(q, prefix=prefix, any_word=any_word, weight="A")
-        if tagged:
-            expr, title = f"({expr}) & {tagged}", f"({title}) & {tagged}"
+        positive = self._positive(q, prefix=prefix, any_word=any_word)
+        expr = f"({positive}) & {tagged}" if tagged else positive
         if excluded:
-            expr, title = f"({expr}) & !({excluded})", f"({title}) & !({excluded})"
+            expr = f"({expr}) & !({excluded})"
+        rank = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.search_vector, to_tsquery('practica', %s), 1)"
         m = Match(
             from_sql=f"{DOC} d",
             where=["d.search_vector @@ to_tsquery('practica', %s)"],
             params=[expr],
             # weights {D, C, B, A}: body 0.2, tags 0.4, title 1; normalised by log(length)
-            rank_sql="ts_rank('{0.1, 0.2, 0.4, 1.0}', d.search_vector, to_tsquery('practica', %s), 1)",
+            rank_sql=rank,
             rank_params=[expr],
-            # "+ 0" keeps the planner off a backward walk of the primary key that checks every
-            # row's tsvector: the GIN index finds the matches, a top-N sort keeps the newest.
+            # The planner walks the primary key backwards for a common word (the newest matches
+            # come first) and reads the GIN index for a rarer one.
+            recency="d.id",
+        )
+        # The title set, from the index of titles alone (ddl.TITLE_VECTOR); tags and excluded
+        # words are checked on the whole document.
+        rest = " & ".join(
+            [*([tagged] if tagged else []), *([f"!({excluded})"] if excluded else [])]
+        )
+        m.title = Match(
+            from_sql=f"{DOC} d",
+            where=[
+                f"{TITLE_VECTOR} @@ to_tsquery('practica', %s)",
+                *(["d.search_vector @@ to_tsquery('practica', %s)"] if rest else []),
+            ],
+            params=[positive, *([rest] if rest else [])],
+            rank_sql=rank,
+            rank_params=[expr],
+            # "+ 0" keeps the planner off a backward walk of the primary key: titles are short
+            # and few hold a word, so the walk would check many rows for each match, and a
+            # word's estimate cannot tell how the titles are spread (answers have none).
             recency="(d.id + 0)",
         )
-        m.title = Match(**{**m.__dict__, "params": [title], "title": None})
         return m
 
     def similar(self, words: list[str]) -> Match:
