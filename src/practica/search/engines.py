@@ -137,7 +137,7 @@ class SqliteEngine:
             from_sql=f"search_title_fts CROSS JOIN {DOC} d ON d.id = search_title_fts.rowid",
             where=["search_title_fts MATCH %s"],
             params=[expr],
-            rank_sql="(-bm25(search_title_fts, 10.0, 4.0))",
+            rank_sql="(-bm25(search_title_fts, 10.0, 4.0, 0.0))",
             recency="search_title_fts.rowid",
         )
 
