@@ -109,9 +109,14 @@ SQLITE_DROP = [
 # `title:A` match on `search_vector` must read every row holding the word anywhere, and the planner
 # cannot tell how many hold it in the title. Searches use this same expression (`TITLE_VECTOR`).
 TITLE_VECTOR = "to_tsvector('practica'::regconfig, coalesce(d.title, ''))"
+# Both GIN indexes without fastupdate: its pending list of recent entries is read linearly by
+# every search until vacuum merges it (after a reindex of 100,000 posts: 5 ms per index scan).
+# Each write updates the index at once instead, which costs the writer a little.
 POSTGRESQL_TITLES = [
     f"""CREATE INDEX IF NOT EXISTS search_document_title ON {TABLE}
-        USING GIN ({TITLE_VECTOR.replace("d.title", "title")})""",
+        USING GIN ({TITLE_VECTOR.replace("d.title", "title")}) WITH (fastupdate = off)""",
+    "ALTER INDEX search_document_vector SET (fastupdate = off)",
+    "SELECT gin_clean_pending_list('search_document_vector'::regclass)",
 ]
 POSTGRESQL_TITLES_DROP = ["DROP INDEX IF EXISTS search_document_title"]
 
@@ -138,7 +143,8 @@ POSTGRESQL = [
             || setweight(to_tsvector('practica'::regconfig, coalesce(tags, '')), 'B')
             || setweight(to_tsvector('practica'::regconfig, left(coalesce(body, ''), 100000)), 'C')
         ) STORED""",
-    f"CREATE INDEX IF NOT EXISTS search_document_vector ON {TABLE} USING GIN (search_vector)",
+    f"""CREATE INDEX IF NOT EXISTS search_document_vector ON {TABLE} USING GIN (search_vector)
+        WITH (fastupdate = off)""",
     *POSTGRESQL_TITLES,
 ]
 POSTGRESQL_DROP = [
