@@ -22,7 +22,7 @@ BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"
 # are intersected inside the full-text index instead of the query walking every match of a common
 # word to check its row (`engines.SqliteEngine.match`). The index reads them from a view over the
 # table, so they are never stored twice and cannot drift from it.
-FLAG_PREFIX = "qq"  # no searched word starts so: the markers are found only on purpose
+FLAG_PREFIX = "qq"  # no ordinary word starts so: the markers are found only on purpose
 
 
 def _flags(row: str) -> str:
