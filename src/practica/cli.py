@@ -108,15 +108,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     _setup()
-    from practica.demo import DEMO_PASSWORD, demo_logins, load_demo
+    from practica.demo import DEMO_PASSWORD, NOTHING_TO_ADD, demo_logins, load_demo
 
-    print(load_demo())
-    # Its posts queued their indexing for the worker, which starts with `practica serve`: index
-    # now, so that search finds them from the first page served (the queued tasks then find
-    # nothing to change).
-    from practica.search import indexing
+    loaded = load_demo()
+    print(loaded)
+    if loaded != NOTHING_TO_ADD:
+        # Its posts queued their indexing for the worker, which starts with `practica serve`:
+        # index now, so that search finds them from the first page served (the queued tasks then
+        # find nothing to change). Run again on loaded data, `make run` indexes nothing.
+        from practica.search import indexing
 
-    print(f"Search index: {indexing.reindex_all():,} documents.")
+        print(f"Search index: {indexing.reindex_all():,} documents.")
     print(f"\nDemo log-ins (every password is {DEMO_PASSWORD}):")
     for email, name in demo_logins():
         print(f"  {email:28} {name}")

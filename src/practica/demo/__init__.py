@@ -26,7 +26,8 @@ from practica.demo.threads import THREADS, DemoThread
 from practica.discussions import services as discussions
 from practica.discussions.models import Answer, Comment, Thread
 
-__all__ = ["DEMO_PASSWORD", "demo_logins", "load_demo"]
+__all__ = ["DEMO_PASSWORD", "NOTHING_TO_ADD", "demo_logins", "load_demo"]
+NOTHING_TO_ADD = "Demo already loaded: nothing to add."
 
 
 def _load_threads(users: dict[str, User]) -> int:
@@ -164,4 +165,4 @@ def load_demo() -> str:
         )
     if created_learning:
         return f"Demo loaded: {created_learning} learning items added."
-    return "Demo already loaded: nothing to add."
+    return NOTHING_TO_ADD

@@ -1,10 +1,9 @@
 """The full-text structures beside `search_searchdocument`, one per database vendor.
 
 Migration 0001 installs them, 0003 the SQLite flags column and titles-and-tags index, 0004 the
-PostgreSQL title index. A later
-migration that alters `search_searchdocument` on SQLite must run `uninstall` before (Django's
-SQLite schema editor remakes a table to alter it, which drops its triggers and breaks the view
-over it) and `install` after, then `practica search reindex`.
+PostgreSQL title index. A later migration that alters `search_searchdocument` on SQLite must run
+`uninstall` before (Django's SQLite schema editor remakes a table to alter it, which drops its
+triggers and breaks the view over it) and `install` after, then `practica search reindex`.
 """
 
 # ruff: noqa: S608  (fixed DDL: table names are constants of this module, no input)
@@ -15,8 +14,6 @@ from typing import Any
 TABLE = "search_searchdocument"
 FTS = "search_fts"
 TITLES = "search_title_fts"
-# Title over tags over body (bm25 column weights; PostgreSQL: weights A, B, C).
-BM25 = "bm25(search_fts, 10.0, 4.0, 1.0)"
 
 # Flags: a fourth indexed column of marker words, so that `tag:`, `is:solved`, `in:` and `author:`
 # are intersected inside the full-text index instead of the query walking every match of a common

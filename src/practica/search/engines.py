@@ -35,6 +35,9 @@ class Match:
 
 
 _TOKENS = re.compile(r"[^\W_]+")
+# The title's part of SQLite's relevance, as bm25 weighs a word's frequency: saturation K1,
+# length normalisation B against a typical title of TITLE_WORDS words (`SqliteEngine.relevance`).
+K1, B, TITLE_WORDS = 1.2, 0.75, 8
 
 
 def tag_flag(tag: str) -> str:
@@ -152,7 +155,8 @@ class SqliteEngine:
             return "1.0", []
         hits = "(" + " + ".join(["(instr(' ' || lower(d.title), %s) > 0)"] * len(words)) + ")"
         length = "(length(d.title) - length(replace(d.title, ' ', '')) + 1)"
-        sql = f"(1.0 + 2.2 * {hits} / ({hits} + 1.2 * (0.25 + 0.75 * {length} / 8.0)))"
+        norm = f"({K1} * ({1 - B} + {B} * {length} / {TITLE_WORDS}.0))"
+        sql = f"(1.0 + {K1 + 1} * {hits} / ({hits} + {norm}))"
         return sql, [f" {w}" for w in words] * 2
 
     @staticmethod
@@ -160,16 +164,16 @@ class SqliteEngine:
         """1 for matching at all, plus the title's part: its matched words (marked by the
         `highlight` of the title set; `_title_words` computes the same in SQL for the rest),
         saturating like bm25's term frequency and divided by the title's length against a
-        typical 8 words. bm25 itself is not used here: its count of
-        the documents holding each searched word walks every posting of a common word on every
-        query, which at a million posts costs more than the rest of the search (docs/search.md)."""
+        typical 8 words. bm25 itself is not used here: its count of the documents holding each
+        searched word walks every posting of a common word on every query, which at a million
+        posts costs more than the rest of the search (docs/search.md)."""
         if isinstance(value, int | float):
             return float(value)
         hits = value.count("\x01") if value else 0
         if not hits:
             return 1.0
         length = max(1, len(_TOKENS.findall(value)))
-        return 1.0 + 2.2 * hits / (hits + 1.2 * (0.25 + 0.75 * length / 8))
+        return 1.0 + (K1 + 1) * hits / (hits + K1 * (1 - B + B * length / TITLE_WORDS))
 
 
 class PostgresEngine:
