@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from practica.core.pagination import InvalidCursor
 from practica.discussions import services as discussions
 from practica.discussions.models import Thread
-from practica.search import indexing, semantic
-from practica.search.engines import PostgresEngine, SqliteEngine, get_engine
+from practica.search import indexing, selectors, semantic
+from practica.search.engines import PostgresEngine, SqliteEngine, day_words, get_engine
 from practica.search.models import SearchDocument, SearchEmbedding
+from practica.search.query import parse
 from practica.search.selectors import search
 
 
@@ -109,6 +110,20 @@ def test_filters(guild, user_factory, add_member):
     owner = cast.owner.handle
     assert len(search(user=m, q=f"author:@{owner} kind:question")) == 3
     assert search(user=m, q=f"author:{m.handle} kind:question").items == []
+
+
+def test_tags_with_numbers_and_hyphens_filter(cast_factory, ask):
+    """PostgreSQL's parser reads "python-3" as the word "python" and the number "-3": the
+    filter must parse a tag as the index did, on either engine."""
+    cast = cast_factory("public")
+    three = ask(cast.community, "Upgrading the interpreter", tags=["python-3"])
+    ask(cast.community, "Upgrading the old interpreter", tags=["python-2"])
+    rolling = ask(cast.community, "Upgrading the cluster nodes", tags=["rolling-update"])
+    m = cast.member
+    assert titles(search(user=m, q="tag:python-3")) == [three.title]
+    assert titles(search(user=m, q="upgrading tag:python-3")) == [three.title]
+    assert titles(search(user=m, q="upgrading tag:rolling-update")) == [rolling.title]
+    assert titles(search(user=m, q="upgrading -old tag:python-2")) == []
 
 
 def test_form_filters_and_dates(guild):
@@ -271,3 +286,97 @@ def test_snippets_mark_the_searched_words_not_the_stop_words_around_them(cast_fa
     assert (
         "<mark>tardigrade</mark>" in hit.snippet and "<mark>the</mark>" not in hit.snippet.lower()
     )
+
+
+@pytest.fixture
+def dated(cast_factory, ask, monkeypatch):
+    """A community with one question per age in days (negative: dated ahead of the clock), each
+    with "zephyr" in its body only, created oldest first; the semantic layer off."""
+    monkeypatch.setattr(semantic, "installed", lambda: False)
+    cast = cast_factory("public")
+
+    def make(ages):
+        for days in sorted(ages, reverse=True):
+            t = ask(cast.community, f"Release entry {days}", body="Notes on the zephyr rollout.")
+            moment = timezone.now() - timedelta(days=days, hours=1)
+            Thread.objects.filter(pk=t.pk).update(created_at=moment, last_activity_at=moment)
+        indexing.reindex_all()
+        return cast
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("candidates", "newest"), [(3, [1, 3, 8, 20]), (7, [1, 3, 8, 20, 50, 120, 300, 700])]
+)
+def test_ranking_reads_the_newest_matches_however_far_apart(dated, monkeypatch, candidates, newest):
+    """The ranked candidates are the newest CANDIDATES + 1 matches. On PostgreSQL they are read
+    a span of days at a time (engines.SPANS), newest first: none is skipped, none read out of
+    turn, whether the spans hold them one by one or only the oldest span does."""
+    cast = dated([3000, 700, 300, 120, 50, 20, 8, 3, 1])
+    monkeypatch.setattr(selectors, "CANDIDATES", candidates)
+    found = search(user=cast.member, q="zephyr")
+    assert titles(found) == [f"Release entry {days}" for days in newest]
+    assert found.total_text == f"{candidates}+"
+
+
+def test_a_match_of_any_date_is_found(dated):
+    cast = dated([-400, -45, 0, 2, 599, 600, 5000])
+    found = search(user=cast.member, q="zephyr")
+    assert sorted(int(t.split()[-1]) for t in titles(found)) == [-400, -45, 0, 2, 599, 600, 5000]
+    assert found.total == 7 and not found.more_than
+
+
+@given(first=st.integers(-5000, 20_000), length=st.integers(0, 3000))
+def test_day_words_cover_each_day_of_a_span_once(first, length):
+    last = first + length
+    days = []
+    for word in day_words(first, last):
+        size, block = (int(x) for x in word.removeprefix("qqd").split("_"))
+        days += range(block << size, (block + 1) << size)
+    assert days == list(range(first, last + 1))
+    assert len(day_words(first, last)) <= 2 * 7 * 3 + length // 512 + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="day words are PostgreSQL's")
+def test_the_spans_of_days_split_every_date_once(dated):
+    """engines.day_spans: every document is in exactly one span or in the rest, and the GIN
+    index answers a span's day words by itself (the same expression as the index's)."""
+    ages = [-900, -3, -1, 0, 1, 2, 5, 6, 15, 16, 39, 40, 99, 100, 249, 250, 598, 599, 600, 9000]
+    dated(ages)
+    spans = get_engine().match(parse("zephyr")).spans
+    ids = set(SearchDocument.objects.filter(body__contains="zephyr").values_list("pk", flat=True))
+    doc = "search_searchdocument d, (SELECT %s::tsquery AS days) span"
+    in_span = f"SELECT d.id FROM {doc} WHERE {spans.condition}"  # noqa: S608
+    in_rest = f"SELECT d.id FROM search_searchdocument d WHERE {spans.rest}"  # noqa: S608
+    seen: list[int] = []
+    with connection.cursor() as cursor:
+        for days in spans.days:
+            cursor.execute(in_span, [days])
+            seen += [pk for (pk,) in cursor.fetchall() if pk in ids]
+        cursor.execute(in_rest, spans.rest_params)
+        seen += [pk for (pk,) in cursor.fetchall() if pk in ids]
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {in_span}", [spans.days[0]])
+        plan = " ".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert sorted(seen) == sorted(ids) and len(ids) == len(ages)
+    assert "search_document_vector" in plan
+
+
+def test_a_typed_prefix_finds_completions_known_to_the_statistics_or_not(cast_factory, ask):
+    """The header's search treats the last word as a prefix. On PostgreSQL a prefix with common
+    completions in the index's statistics (after ANALYZE) asks for those words; a prefix with
+    none (here: written after ANALYZE), a prefix match."""
+    cast = cast_factory("public")
+    changes = [ask(cast.community, f"Change freeze number {i}") for i in range(4)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchdocument")
+        assert "'chang'" in PostgresEngine._completions("chan")
+    zeppelin = ask(cast.community, "Zeppelin hangar maintenance")
+    if connection.vendor == "postgresql":
+        assert PostgresEngine._completions("zepp") == ""
+    found = {r.id for r in search(user=cast.member, q="freeze chan", instant=True)}
+    assert found == {t.pk for t in changes}
+    assert {r.id for r in search(user=cast.member, q="zepp", instant=True)} == {zeppelin.pk}

@@ -1,9 +1,10 @@
 """The full-text structures beside `search_searchdocument`, one per database vendor.
 
 Migration 0001 installs them, 0003 the SQLite flags column and titles-and-tags index, 0004 the
-PostgreSQL title index. A later migration that alters `search_searchdocument` on SQLite must run
-`uninstall` before (Django's SQLite schema editor remakes a table to alter it, which drops its
-triggers and breaks the view over it) and `install` after, then `practica search reindex`.
+PostgreSQL title index, 0005 the day words and flags in both PostgreSQL indexes. A later
+migration that alters `search_searchdocument` on SQLite must run `uninstall` before (Django's
+SQLite schema editor remakes a table to alter it, which drops its triggers and breaks the view
+over it) and `install` after, then `practica search reindex`.
 """
 
 # ruff: noqa: S608  (fixed DDL: table names are constants of this module, no input)
@@ -104,18 +105,79 @@ SQLITE_DROP = [
 
 # Titles alone (migration 0004), for the title candidates and similar questions: the weighted
 # `title:A` match on `search_vector` must read every row holding the word anywhere, and the planner
-# cannot tell how many hold it in the title. Searches use this same expression (`TITLE_VECTOR`).
-TITLE_VECTOR = "to_tsvector('practica'::regconfig, coalesce(d.title, ''))"
+# cannot tell how many hold it in the title.
+_TITLE_VECTOR_0004 = "to_tsvector('practica'::regconfig, coalesce(title, ''))"
 # Both GIN indexes without fastupdate: its pending list of recent entries is read linearly by
 # every search until vacuum merges it (after a reindex of 100,000 posts: 5 ms per index scan).
 # Each write updates the index at once instead, which costs the writer a little.
 POSTGRESQL_TITLES = [
     f"""CREATE INDEX IF NOT EXISTS search_document_title ON {TABLE}
-        USING GIN ({TITLE_VECTOR.replace("d.title", "title")}) WITH (fastupdate = off)""",
+        USING GIN ({_TITLE_VECTOR_0004}) WITH (fastupdate = off)""",
     "ALTER INDEX search_document_vector SET (fastupdate = off)",
     "SELECT gin_clean_pending_list('search_document_vector'::regclass)",
 ]
 POSTGRESQL_TITLES_DROP = ["DROP INDEX IF EXISTS search_document_title"]
+
+# Day words and flags (migration 0005): a GIN index returns a word's matches in no order, so
+# finding the newest few hundred of a word held by 1% of a million posts read all its 10,000
+# rows. Both GIN indexes therefore also hold each document's creation day (UTC) as words, in
+# aligned blocks of 1, 4, 16, 64, 256, 1,024 and 4,096 days: `qqd0_<day>`, `qqd2_<day / 4>`, ...
+# `qqd12_<day / 4096>`, days counted from 2000-01-01. A search asks for its words AND a span's day
+# words (`engines.day_words`), the newest span first, so the index itself intersects the words
+# with a span of days and only that span's matches are read from the table. The same flags as
+# SQLite's (`qqc<community>`, `qqa<author>`, `qqsolved` or `qqopen`, `qqt<tag>`) let `in:`,
+# `author:`, `is:solved` and `tag:` narrow inside the index too. These words are in the indexed
+# expression, not in the stored column: adding them costs an index build, not a rewrite of the
+# table, and ranking reads `search_vector` as before. Searches use the same expressions
+# (`VECTOR`, `TITLE_VECTOR`), which is how PostgreSQL knows to use the indexes.
+DAY_EPOCH = "2000-01-01"
+DAY_BLOCKS = (12, 10, 8, 6, 4, 2, 0)  # log2 of the block sizes in days, biggest first
+
+
+def _marks(row: str) -> str:
+    day = f"((({row}created_at AT TIME ZONE 'UTC')::date - DATE '{DAY_EPOCH}') >> %d)::text"
+    words = [f"'{FLAG_PREFIX}d{s}_' || {day % s}" for s in DAY_BLOCKS]
+    words += [
+        f"'{FLAG_PREFIX}c' || coalesce({row}community_id, 0)::text",
+        f"'{FLAG_PREFIX}a' || coalesce({row}author_id, 0)::text",
+        f"CASE WHEN {row}solved THEN '{FLAG_PREFIX}solved' ELSE '{FLAG_PREFIX}open' END",
+    ]
+    tags = f"trim({row}tags)"
+    tag_words = (
+        f"CASE WHEN {tags} = '' THEN ARRAY[]::text[] ELSE string_to_array("
+        f"'{FLAG_PREFIX}t' || replace(replace({tags}, '-', ''), ' ', ' {FLAG_PREFIX}t'), ' ') END"
+    )
+    return f"array_to_tsvector(ARRAY[{', '.join(words)}] || {tag_words})"
+
+
+def _vector(row: str) -> str:
+    return f"({row}search_vector || {_marks(row)})"
+
+
+def _title_vector(row: str) -> str:
+    return f"(to_tsvector('practica'::regconfig, coalesce({row}title, '')) || {_marks(row)})"
+
+
+VECTOR = _vector("d.")
+TITLE_VECTOR = _title_vector("d.")
+POSTGRESQL_VECTOR_INDEX = f"""CREATE INDEX IF NOT EXISTS search_document_vector ON {TABLE}
+    USING GIN ({_vector("")}) WITH (fastupdate = off)"""
+POSTGRESQL_TITLE_INDEX = f"""CREATE INDEX IF NOT EXISTS search_document_title ON {TABLE}
+    USING GIN ({_title_vector("")}) WITH (fastupdate = off)"""
+POSTGRESQL_DAYS = [
+    "DROP INDEX IF EXISTS search_document_vector",
+    "DROP INDEX IF EXISTS search_document_title",
+    POSTGRESQL_VECTOR_INDEX,
+    POSTGRESQL_TITLE_INDEX,
+]
+_POSTGRESQL_VECTOR_0001 = f"""CREATE INDEX IF NOT EXISTS search_document_vector ON {TABLE}
+    USING GIN (search_vector) WITH (fastupdate = off)"""
+POSTGRESQL_NO_DAYS = [
+    "DROP INDEX IF EXISTS search_document_vector",
+    "DROP INDEX IF EXISTS search_document_title",
+    _POSTGRESQL_VECTOR_0001,
+    POSTGRESQL_TITLES[0],
+]
 
 # A text search configuration "practica": English stemming, and accents folded when the unaccent
 # extension can be had (it ships with PostgreSQL's contrib; creating it needs the right privilege).
@@ -140,9 +202,9 @@ POSTGRESQL = [
             || setweight(to_tsvector('practica'::regconfig, coalesce(tags, '')), 'B')
             || setweight(to_tsvector('practica'::regconfig, left(coalesce(body, ''), 100000)), 'C')
         ) STORED""",
-    f"""CREATE INDEX IF NOT EXISTS search_document_vector ON {TABLE} USING GIN (search_vector)
-        WITH (fastupdate = off)""",
-    *POSTGRESQL_TITLES,
+    # Today's indexes (0001 runs on a new database: 0004 and 0005 then find them made)
+    POSTGRESQL_VECTOR_INDEX,
+    POSTGRESQL_TITLE_INDEX,
 ]
 POSTGRESQL_DROP = [
     *POSTGRESQL_TITLES_DROP,
@@ -194,3 +256,14 @@ def postgresql_titles(apps: Any, schema_editor: Any) -> None:
 def no_postgresql_titles(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor == "postgresql":
         _run(schema_editor, POSTGRESQL_TITLES_DROP)
+
+
+def postgresql_days(apps: Any, schema_editor: Any) -> None:
+    """Migration 0005 on PostgreSQL: both GIN indexes again, now with day words and flags."""
+    if schema_editor.connection.vendor == "postgresql":
+        _run(schema_editor, POSTGRESQL_DAYS)
+
+
+def no_postgresql_days(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        _run(schema_editor, POSTGRESQL_NO_DAYS)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
-from practica.search.ddl import FLAG_PREFIX, TITLE_VECTOR
-from practica.search.query import Query, words_of
+from practica.search.ddl import DAY_BLOCKS, DAY_EPOCH, FLAG_PREFIX, TITLE_VECTOR, VECTOR
+from practica.search.query import Query
 
 DOC = "search_searchdocument"
 
@@ -30,8 +32,21 @@ class Match:
     # what the engine's `relevance` turns into a number (bigger is better)
     rank_sql: str = "0"
     rank_params: list[Any] = field(default_factory=list)
-    recency: str = "d.id"  # newest documents first: how the candidate sets are bounded
+    newest: str = "d.id DESC"  # ORDER BY for newest first: how the candidate sets are bounded
+    spans: Spans | None = None  # the matches a span of days at a time (PostgreSQL)
     title: Match | None = None  # the same words matched in titles: the second candidate set
+
+
+@dataclass
+class Spans:
+    """The matches split by age, newest first, so that the newest are found without reading the
+    older ones: spans of days that the index can pick out by itself (PostgreSQL's day words),
+    then the rest."""
+
+    condition: str  # a row is in the span whose day words (a tsquery) are `span.days`
+    days: list[str]  # each span's day words, newest span first
+    rest: str  # a row is in none of the spans
+    rest_params: list[Any] = field(default_factory=list)
 
 
 _TOKENS = re.compile(r"[^\W_]+")
@@ -100,7 +115,7 @@ class SqliteEngine:
                 from_sql=f"search_fts CROSS JOIN {DOC} d ON d.id = search_fts.rowid",
                 where=["search_fts MATCH %s"],
                 params=[expr],
-                recency="search_fts.rowid",
+                newest="search_fts.rowid DESC",
             )
         positive = self._positive(q, prefix=prefix, any_word=any_word)
         expr = f"({positive}) AND {tagged}" if tagged else positive
@@ -122,13 +137,13 @@ class SqliteEngine:
             params=[expr],
             rank_sql=rank_sql,
             rank_params=rank_params,
-            recency="search_fts.rowid",
+            newest="search_fts.rowid DESC",
             title=Match(
                 from_sql=f"{titles} CROSS JOIN {DOC} d ON d.id = {titles}.rowid",
                 where=[f"{titles} MATCH %s"],
                 params=[title],
                 rank_sql=f"highlight({titles}, 0, char(1), '')",
-                recency=f"{titles}.rowid",
+                newest=f"{titles}.rowid DESC",
             ),
         )
 
@@ -141,7 +156,7 @@ class SqliteEngine:
             where=["search_title_fts MATCH %s"],
             params=[expr],
             rank_sql="(-bm25(search_title_fts, 10.0, 4.0, 0.0))",
-            recency="search_title_fts.rowid",
+            newest="search_title_fts.rowid DESC",
         )
 
     @staticmethod
@@ -176,9 +191,52 @@ class SqliteEngine:
         return 1.0 + (K1 + 1) * hits / (hits + K1 * (1 - B + B * length / TITLE_WORDS))
 
 
+_EPOCH = date.fromisoformat(DAY_EPOCH)
+# The spans of days a PostgreSQL search reads newest first, as about how many days before today
+# each reaches back to (`day_spans` starts each on a block boundary): today and yesterday (and
+# tomorrow, for a clock ahead of ours), then the 4 days before, then 10, 24, 60, 150 and 350,
+# then 21 years; then the rest (older, or dated after tomorrow), found through the index on the
+# creation date. Each span up to 600 days is about 2.5 times the last, so a word is read from at
+# most about that many times the days that hold its newest matches.
+SPANS = (2, 6, 16, 40, 100, 250, 600, 8192)
+
+
+def day_words(first: int, last: int) -> list[str]:
+    """The fewest day words (ddl.py: aligned blocks of 1 to 4,096 days) that cover the days
+    `first` to `last` (counted from DAY_EPOCH), each once."""
+    words, day = [], first
+    while day <= last:
+        size = next(s for s in DAY_BLOCKS if day % (1 << s) == 0 and day + (1 << s) - 1 <= last)
+        words.append(f"{FLAG_PREFIX}d{size}_{day >> size}")
+        day += 1 << size
+    return words
+
+
+def day_spans(vector: str, today: date) -> Spans:
+    """`Match.spans` over the GIN-indexed `vector` (ddl.VECTOR or ddl.TITLE_VECTOR): the SPANS
+    of days back from `today` (UTC), then whatever was created outside them."""
+    n = (today - _EPOCH).days
+    days, newest, reached = [], n + 1, -1
+    for back in SPANS:
+        # Start each span on a block of about a quarter of its length or less: it then takes a
+        # handful of day words, and every word costs the index a step for each match it checks.
+        block = next((1 << s for s in DAY_BLOCKS if (1 << s) * 4 <= back - reached), 1)
+        oldest = (n - back + 1) // block * block
+        days.append(" | ".join(f"'{w}'" for w in day_words(oldest, newest)))
+        newest, reached = oldest - 1, back
+    start = datetime.combine(_EPOCH + timedelta(days=newest + 1), datetime.min.time(), UTC)
+    end = datetime.combine(today + timedelta(days=2), datetime.min.time(), UTC)
+    return Spans(
+        condition=f"{vector} @@ span.days",
+        days=days,
+        rest="(d.created_at < %s OR d.created_at >= %s)",
+        rest_params=[start, end],
+    )
+
+
 class PostgresEngine:
-    """A stored tsvector (title A, tags B, body C) with a GIN index, and a GIN index of titles
-    alone; ts_rank with weights."""
+    """A stored tsvector (title A, tags B, body C) and titles alone, each in a GIN index with
+    the documents' day words and flags (ddl.py); ts_rank with weights."""
 
     vendor = "postgresql"
 
@@ -203,55 +261,94 @@ class PostgresEngine:
         *,
         prefix: bool = False,
         any_word: bool = False,
-        flags: Flags = (),  # the GIN index holds no flags: the row conditions do it all
+        flags: Flags = (),
     ) -> Match:
         excluded = " | ".join(self._q(e) for e in q.excluded)
-        tagged = " & ".join(self._q(words_of(t), weight="B") for t in q.tags if words_of(t))
+        # The flags of `in:`, `author:`, `is:solved` and `tag:` (ddl.py), so the index narrows
+        # to the documents that have them; the row conditions then decide.
+        groups = [[f"{FLAG_PREFIX}{flag}" for flag in group] for group in flags if group]
+        groups += [[tag_flag(t)] for t in q.tags if t.replace("-", "")]
+        marks = " & ".join("(" + " | ".join(f"'{w}'" for w in group) + ")" for group in groups)
+        narrow = ["%s::tsquery"] if marks else []
+        narrow_params: list[Any] = [marks] if marks else []
         if not q.has_text:
             m = Match(from_sql=f"{DOC} d")
-            if tagged:
-                m.where.append("d.search_vector @@ to_tsquery('practica', %s)")
-                m.params.append(tagged)
+            if narrow:
+                m.where.append(f"{VECTOR} @@ ({' && '.join(narrow)})")
+                m.params += narrow_params
             if excluded:
                 m.where.append("NOT (d.search_vector @@ to_tsquery('practica', %s))")
                 m.params.append(excluded)
             return m
         positive = self._positive(q, prefix=prefix, any_word=any_word)
-        expr = f"({positive}) & {tagged}" if tagged else positive
-        if excluded:
-            expr = f"({expr}) & !({excluded})"
+        expr = f"({positive}) & !({excluded})" if excluded else positive
+        # What the indexes are asked: the words, and for a prefix its common completions.
+        asked, asked_titles = expr, positive
+        completions = self._completions(q.words[-1]) if prefix and q.words and not q.phrases else ""
+        if completions:
+            head = self._positive(Query(words=q.words[:-1]), prefix=False, any_word=False)
+            asked_titles = head
+            asked = " & ".join(
+                [*([f"({head})"] if head else []), *([f"!({excluded})"] if excluded else [])]
+            )
+            narrow.append("%s::tsquery")
+            narrow_params.append(completions)
         rank = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.search_vector, to_tsquery('practica', %s), 1)"
+        # Newest first by creation (the day words are creation days); id breaks ties.
+        newest = "d.created_at DESC, d.id DESC"
+        today = timezone.now().astimezone(UTC).date()
+        words = " && ".join(["to_tsquery('practica', %s)", *narrow])
         m = Match(
             from_sql=f"{DOC} d",
-            where=["d.search_vector @@ to_tsquery('practica', %s)"],
-            params=[expr],
+            where=[f"{VECTOR} @@ ({words})"],
+            params=[asked, *narrow_params],
             # weights {D, C, B, A}: body 0.2, tags 0.4, title 1; normalised by log(length)
             rank_sql=rank,
             rank_params=[expr],
-            # The planner walks the primary key backwards for a common word (the newest matches
-            # come first) and reads the GIN index for a rarer one.
-            recency="d.id",
+            newest=newest,
+            spans=day_spans(VECTOR, today),
         )
-        # The title set, from the index of titles alone (ddl.TITLE_VECTOR); tags and excluded
-        # words are checked on the whole document.
-        rest = " & ".join(
-            [*([tagged] if tagged else []), *([f"!({excluded})"] if excluded else [])]
-        )
+        # The title set, from the index of titles alone (ddl.TITLE_VECTOR, with the same flags);
+        # tags and excluded words are checked on the whole document.
+        also = [*([marks] if marks else []), *([completions] if completions else [])]
+        titled = " && ".join(["to_tsquery('practica', %s)", *["%s::tsquery"] * len(also)])
+        rest = ["!!to_tsquery('practica', %s)"] if excluded else []
         m.title = Match(
             from_sql=f"{DOC} d",
             where=[
-                f"{TITLE_VECTOR} @@ to_tsquery('practica', %s)",
-                *(["d.search_vector @@ to_tsquery('practica', %s)"] if rest else []),
+                # Only when the words are more than stop words: flags alone are no title match.
+                "numnode(to_tsquery('practica', %s)) > 0",
+                f"{TITLE_VECTOR} @@ ({titled})",
+                *([f"d.search_vector @@ ({' && '.join(rest)})"] if rest else []),
             ],
-            params=[positive, *([rest] if rest else [])],
+            params=[positive, asked_titles, *also, *([excluded] if excluded else [])],
             rank_sql=rank,
             rank_params=[expr],
-            # "+ 0" keeps the planner off a backward walk of the primary key: titles are short
-            # and few hold a word, so the walk would check many rows for each match, and a
-            # word's estimate cannot tell how the titles are spread (answers have none).
-            recency="(d.id + 0)",
+            newest=newest,
+            spans=day_spans(TITLE_VECTOR, today),
         )
         return m
+
+    @staticmethod
+    def _completions(word: str) -> str:
+        """For a word typed as a prefix, the lexemes among the index's 1,000 most common
+        (PostgreSQL's statistics of `search_vector`, kept by ANALYZE) that start with it, as a
+        tsquery ("'chang' | 'chanc'"); "" when none do. A prefix match (`chan:*`) collects every
+        posting of every word that starts so before it can intersect anything, 8 ms for
+        "chan" at a million posts, for each span of days; the common completions are exact
+        words the index intersects cheaply, and they hold far more matches than the search
+        reads, so dropping the rare ones changes what the header shows little. With no common
+        completion (a longer prefix, a rarer word) the prefix match stays, and is cheap."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT string_agg(quote_literal(e), ' | ' ORDER BY e) FROM pg_stats s, "
+                "unnest(s.most_common_elems::text::text[]) e WHERE s.tablename = %s "
+                "AND s.attname = 'search_vector' AND e ~ '^[[:alnum:]]+$' "
+                "AND starts_with(e, (tsvector_to_array(to_tsvector('practica', %s)))[1])",
+                [DOC, word],
+            )
+            row = cursor.fetchone()
+        return row[0] if row and row[0] else ""
 
     def similar(self, words: list[str]) -> Match:
         """Questions whose title holds any of `words` (the title set of an any-word match)."""

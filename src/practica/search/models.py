@@ -46,6 +46,8 @@ class SearchDocument(models.Model):
             ),
             models.Index(fields=["thread_id"], name="search_doc_thread"),
             models.Index(fields=["author_id"], name="search_doc_author"),
+            # date filters, and PostgreSQL's matches outside its spans of days (engines.py)
+            models.Index(fields=["created_at"], name="search_doc_created"),
         ]
 
     def __str__(self) -> str:

@@ -117,11 +117,11 @@ def _scopes(user: Any, kinds: list[str]) -> list[semantic.Scope]:
 def _in_list(column: str, values: list[int]) -> tuple[str, list[Any]]:
     """`column` is one of `values` (hundreds of ids: the communities someone may read), with the
     list as one parameter rather than one per id, so the statement stays small to send and plan:
-    a JSON array on SQLite, an array on PostgreSQL."""
+    a JSON array on SQLite, an array on PostgreSQL (sent as the text of one: ids only)."""
     if not values:
         return "1 = 0", []
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(values)]
+        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(str(int(v)) for v in values) + "}"]
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]  # noqa: S608
 
 
@@ -227,17 +227,36 @@ def _newest(
     order: bool = True,
 ) -> tuple[str, list[Any]]:
     """SQL for the `bound` newest documents that `m` matches (`columns`: what to select, with its
-    parameters) and that pass `where`."""
-    conditions = " AND ".join([*m.where, *where])
-    sql = f"SELECT {columns[0]} FROM {m.from_sql} WHERE {conditions}"  # noqa: S608
-    if order:
-        sql += f" ORDER BY {m.recency} DESC"
-    return f"{sql} LIMIT %s", [*columns[1], *m.params, *params, bound]
+    parameters) and that pass `where`. With the match's spans of days (PostgreSQL), the newest
+    `bound` of each span, newest span first, then of the rest, cut at `bound` in all: one
+    statement planned once, run for each span in turn (a LATERAL join over the spans' day words)
+    until the LIMIT is met, so older spans are not read when newer ones hold enough
+    (docs/search.md)."""
+
+    def part(extra: list[str], extra_params: list[Any]) -> tuple[str, list[Any]]:
+        conditions = " AND ".join([*m.where, *where, *extra])
+        sql = f"SELECT {columns[0]} FROM {m.from_sql} WHERE {conditions}"  # noqa: S608
+        if order:
+            sql += f" ORDER BY {m.newest}"
+        return f"{sql} LIMIT %s", [*columns[1], *m.params, *params, *extra_params, bound]
+
+    if not (order and m.spans):
+        return part([], [])
+    spans, spans_params = part([m.spans.condition], [])
+    rest, rest_params = part([m.spans.rest], m.spans.rest_params)
+    sql = (
+        f"SELECT * FROM ((SELECT c.* FROM unnest(%s::tsquery[]) AS span(days) "  # noqa: S608
+        f"CROSS JOIN LATERAL ({spans}) c) UNION ALL ({rest})) spans LIMIT %s"
+    )
+    return sql, [m.spans.days, *spans_params, *rest_params, bound]
 
 
-# Only compared with each other: on SQLite "+" leaves the stored text as it is (ISO dates sort as
-# text) rather than have the driver parse hundreds of dates per search.
-_LAST_ACTIVITY = {"sqlite": "+d.last_activity_at", "postgresql": "d.last_activity_at"}
+# Only compared with each other, so not parsed into hundreds of datetimes per search: on SQLite
+# "+" leaves the stored text as it is (ISO dates sort as text), PostgreSQL gives seconds.
+_LAST_ACTIVITY = {
+    "sqlite": "+d.last_activity_at",
+    "postgresql": "date_part('epoch', d.last_activity_at)",
+}
 
 
 def _candidates(
