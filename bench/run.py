@@ -90,6 +90,11 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="search bench: skip timing a second full reindex (long at 1,000,000 on PostgreSQL)",
     )
+    parser.add_argument(
+        "--random-dates",
+        action="store_true",
+        help="search bench: date each thread at random, not in the order of its id",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database directory")
     args = parser.parse_args()
     least = PAGE * FAR_PAGE * 5 // 4  # 85% are questions; the Questions list needs 500 pages
