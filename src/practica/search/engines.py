@@ -196,8 +196,8 @@ _EPOCH = date.fromisoformat(DAY_EPOCH)
 # each reaches back to (`day_spans` starts each on a block boundary): today and yesterday (and
 # tomorrow, for a clock ahead of ours), then the 4 days before, then 10, 24, 60, 150 and 350,
 # then 21 years; then the rest (older, or dated after tomorrow), found through the index on the
-# creation date. Each span up to 600 days is about 2.5 times the last, so a word is read from at
-# most about that many times the days that hold its newest matches.
+# creation date. Each span up to 600 days is about 2.5 times the last (a little more where it
+# starts on a block), so a search reads at most about three times the matches it needs.
 SPANS = (2, 6, 16, 40, 100, 250, 600, 8192)
 
 
