@@ -194,11 +194,15 @@ class SqliteEngine:
 _EPOCH = date.fromisoformat(DAY_EPOCH)
 # The spans of days a PostgreSQL search reads newest first, as about how many days before today
 # each reaches back to (`day_spans` starts each on a block boundary): today and yesterday (and
-# tomorrow, for a clock ahead of ours), then the 4 days before, then 10, 24, 60, 150 and 350,
-# then 21 years; then the rest (older, or dated after tomorrow), found through the index on the
-# creation date. Each span up to 600 days is about 2.5 times the last (a little more where it
-# starts on a block), so a search reads at most about three times the matches it needs.
-SPANS = (2, 6, 16, 40, 100, 250, 600, 8192)
+# tomorrow, for a clock ahead of ours), then the 4 days before, then 10, 24, 60, 150, 350, 900,
+# 2,500 and 6,000 (27 years back in all); then the rest (older, or dated after tomorrow), found
+# through the index on the creation date. Each span is 2 to 2.7 times the last (a little more
+# where it starts on a block), so a search reads at most about three times the matches it needs.
+SPANS = (2, 6, 16, 40, 100, 250, 600, 1500, 4000, 10000)
+# A typed prefix (`chan:*`) makes the index gather every posting of every word that starts so,
+# again for each span (8 ms for "chan" at a million posts): fewer, longer spans, so that a common
+# prefix is gathered once, a rarer one (cheap to gather) a few times.
+PREFIX_SPANS = (16, 100, 600, 1500, 4000, 10000)
 
 
 def day_words(first: int, last: int) -> list[str]:
@@ -212,12 +216,12 @@ def day_words(first: int, last: int) -> list[str]:
     return words
 
 
-def day_spans(vector: str, today: date) -> Spans:
-    """`Match.spans` over the GIN-indexed `vector` (ddl.VECTOR or ddl.TITLE_VECTOR): the SPANS
+def day_spans(vector: str, today: date, spans: Sequence[int] = SPANS) -> Spans:
+    """`Match.spans` over the GIN-indexed `vector` (ddl.VECTOR or ddl.TITLE_VECTOR): the `spans`
     of days back from `today` (UTC), then whatever was created outside them."""
     n = (today - _EPOCH).days
     days, newest, reached = [], n + 1, -1
-    for back in SPANS:
+    for back in spans:
         # Start each span on a block of about a quarter of its length or less: it then takes a
         # handful of day words, and every word costs the index a step for each match it checks.
         block = next((1 << s for s in DAY_BLOCKS if (1 << s) * 4 <= back - reached), 1)
@@ -282,73 +286,43 @@ class PostgresEngine:
             return m
         positive = self._positive(q, prefix=prefix, any_word=any_word)
         expr = f"({positive}) & !({excluded})" if excluded else positive
-        # What the indexes are asked: the words, and for a prefix its common completions.
-        asked, asked_titles = expr, positive
-        completions = self._completions(q.words[-1]) if prefix and q.words and not q.phrases else ""
-        if completions:
-            head = self._positive(Query(words=q.words[:-1]), prefix=False, any_word=False)
-            asked_titles = head
-            asked = " & ".join(
-                [*([f"({head})"] if head else []), *([f"!({excluded})"] if excluded else [])]
-            )
-            narrow.append("%s::tsquery")
-            narrow_params.append(completions)
         rank = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.search_vector, to_tsquery('practica', %s), 1)"
         # Newest first by creation (the day words are creation days); id breaks ties.
         newest = "d.created_at DESC, d.id DESC"
         today = timezone.now().astimezone(UTC).date()
+        ladder = PREFIX_SPANS if prefix and q.words and not q.phrases else SPANS
         words = " && ".join(["to_tsquery('practica', %s)", *narrow])
+        # Only when the words are more than stop words (which PostgreSQL does not index): a
+        # query of stop words finds nothing, whatever its filters (docs/search.md).
+        some_words = "numnode(to_tsquery('practica', %s)) > 0"
         m = Match(
             from_sql=f"{DOC} d",
-            where=[f"{VECTOR} @@ ({words})"],
-            params=[asked, *narrow_params],
+            where=[some_words, f"{VECTOR} @@ ({words})"],
+            params=[positive, expr, *narrow_params],
             # weights {D, C, B, A}: body 0.2, tags 0.4, title 1; normalised by log(length)
             rank_sql=rank,
             rank_params=[expr],
             newest=newest,
-            spans=day_spans(VECTOR, today),
+            spans=day_spans(VECTOR, today, ladder),
         )
         # The title set, from the index of titles alone (ddl.TITLE_VECTOR, with the same flags);
-        # tags and excluded words are checked on the whole document.
-        also = [*([marks] if marks else []), *([completions] if completions else [])]
-        titled = " && ".join(["to_tsquery('practica', %s)", *["%s::tsquery"] * len(also)])
+        # excluded words are checked on the whole document.
+        titled = " && ".join(["to_tsquery('practica', %s)", *narrow])
         rest = ["!!to_tsquery('practica', %s)"] if excluded else []
         m.title = Match(
             from_sql=f"{DOC} d",
             where=[
-                # Only when the words are more than stop words: flags alone are no title match.
-                "numnode(to_tsquery('practica', %s)) > 0",
+                some_words,
                 f"{TITLE_VECTOR} @@ ({titled})",
                 *([f"d.search_vector @@ ({' && '.join(rest)})"] if rest else []),
             ],
-            params=[positive, asked_titles, *also, *([excluded] if excluded else [])],
+            params=[positive, positive, *narrow_params, *([excluded] if excluded else [])],
             rank_sql=rank,
             rank_params=[expr],
             newest=newest,
-            spans=day_spans(TITLE_VECTOR, today),
+            spans=day_spans(TITLE_VECTOR, today, ladder),
         )
         return m
-
-    @staticmethod
-    def _completions(word: str) -> str:
-        """For a word typed as a prefix, the lexemes among the index's 1,000 most common
-        (PostgreSQL's statistics of `search_vector`, kept by ANALYZE) that start with it, as a
-        tsquery ("'chang' | 'chanc'"); "" when none do. A prefix match (`chan:*`) collects every
-        posting of every word that starts so before it can intersect anything, 8 ms for
-        "chan" at a million posts, for each span of days; the common completions are exact
-        words the index intersects cheaply, and they hold far more matches than the search
-        reads, so dropping the rare ones changes what the header shows little. With no common
-        completion (a longer prefix, a rarer word) the prefix match stays, and is cheap."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT string_agg(quote_literal(e), ' | ' ORDER BY e) FROM pg_stats s, "
-                "unnest(s.most_common_elems::text::text[]) e WHERE s.tablename = %s "
-                "AND s.attname = 'search_vector' AND e ~ '^[[:alnum:]]+$' "
-                "AND starts_with(e, (tsvector_to_array(to_tsvector('practica', %s)))[1])",
-                [DOC, word],
-            )
-            row = cursor.fetchone()
-        return row[0] if row and row[0] else ""
 
     def similar(self, words: list[str]) -> Match:
         """Questions whose title holds any of `words` (the title set of an any-word match)."""
