@@ -10,6 +10,7 @@ over it) and `install` after, then `practica search reindex`.
 # ruff: noqa: S608  (fixed DDL: table names are constants of this module, no input)
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 TABLE = "search_searchdocument"
@@ -135,8 +136,8 @@ DAY_BLOCKS = (12, 10, 8, 6, 4, 2, 0)  # log2 of the block sizes in days, biggest
 
 
 def _marks(row: str) -> str:
-    day = f"((({row}created_at AT TIME ZONE 'UTC')::date - DATE '{DAY_EPOCH}') >> %d)::text"
-    words = [f"'{FLAG_PREFIX}d{s}_' || {day % s}" for s in DAY_BLOCKS]
+    day = f"(({row}created_at AT TIME ZONE 'UTC')::date - DATE '{DAY_EPOCH}')"
+    words = [f"'{FLAG_PREFIX}d{s}_' || ({day} >> {s})::text" for s in DAY_BLOCKS]
     words += [
         f"'{FLAG_PREFIX}c' || coalesce({row}community_id, 0)::text",
         f"'{FLAG_PREFIX}a' || coalesce({row}author_id, 0)::text",
@@ -234,36 +235,25 @@ def uninstall(apps: Any, schema_editor: Any) -> None:
         _run(schema_editor, POSTGRESQL_DROP)
 
 
-def flags_and_titles(apps: Any, schema_editor: Any) -> None:
-    """Migration 0003 on SQLite: the full-text index again, now with its flags column (the
-    table is the same: nothing to reindex), and the titles-and-tags index beside it."""
-    if schema_editor.connection.vendor == "sqlite":
-        _run(schema_editor, SQLITE_TITLES_DROP + SQLITE_DROP + SQLITE + SQLITE_TITLES)
+def _on(vendor: str, statements: list[str]) -> Callable[[Any, Any], None]:
+    """A migration's RunPython function: `statements` on `vendor`'s database, nothing on the
+    other."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == vendor:
+            _run(schema_editor, statements)
+
+    return run
 
 
-def titles_only(apps: Any, schema_editor: Any) -> None:
-    """Back to 0002: without the titles-and-tags index (the flags column stays, unused)."""
-    if schema_editor.connection.vendor == "sqlite":
-        _run(schema_editor, SQLITE_TITLES_DROP)
-
-
-def postgresql_titles(apps: Any, schema_editor: Any) -> None:
-    """Migration 0004 on PostgreSQL: the GIN index of titles alone."""
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, POSTGRESQL_TITLES)
-
-
-def no_postgresql_titles(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, POSTGRESQL_TITLES_DROP)
-
-
-def postgresql_days(apps: Any, schema_editor: Any) -> None:
-    """Migration 0005 on PostgreSQL: both GIN indexes again, now with day words and flags."""
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, POSTGRESQL_DAYS)
-
-
-def no_postgresql_days(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, POSTGRESQL_NO_DAYS)
+# Migration 0003 on SQLite: the full-text index again, now with its flags column (the table is
+# the same: nothing to reindex), and the titles-and-tags index beside it; back to 0002 without
+# the titles-and-tags index (the flags column stays, unused).
+flags_and_titles = _on("sqlite", SQLITE_TITLES_DROP + SQLITE_DROP + SQLITE + SQLITE_TITLES)
+titles_only = _on("sqlite", SQLITE_TITLES_DROP)
+# Migration 0004 on PostgreSQL: the GIN index of titles alone.
+postgresql_titles = _on("postgresql", POSTGRESQL_TITLES)
+no_postgresql_titles = _on("postgresql", POSTGRESQL_TITLES_DROP)
+# Migration 0005 on PostgreSQL: both GIN indexes again, now with day words and flags.
+postgresql_days = _on("postgresql", POSTGRESQL_DAYS)
+no_postgresql_days = _on("postgresql", POSTGRESQL_NO_DAYS)

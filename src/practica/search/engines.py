@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -43,10 +43,15 @@ class Spans:
     older ones: spans of days that the index can pick out by itself (PostgreSQL's day words),
     then the rest."""
 
-    condition: str  # a row is in the span whose day words (a tsquery) are `span.days`
-    days: list[str]  # each span's day words, newest span first
+    vector: str  # the GIN-indexed expression holding the day words (ddl.VECTOR, TITLE_VECTOR)
+    days: list[str]  # each span's day words (a tsquery), newest span first
     rest: str  # a row is in none of the spans
     rest_params: list[Any] = field(default_factory=list)
+
+    @property
+    def condition(self) -> str:
+        """A row is in the span whose day words are `span.days` (`selectors._newest`)."""
+        return f"{self.vector} @@ span.days"
 
 
 _TOKENS = re.compile(r"[^\W_]+")
@@ -62,6 +67,17 @@ def tag_flag(tag: str) -> str:
 
 # Groups of flags a match must have: one of each group ("solved"; "c12", "c40"; "a7"): ddl.py.
 Flags = Sequence[Sequence[str]]
+
+
+def flag_words(q: Query, flags: Flags) -> list[list[str]]:
+    """The flag words (ddl.py) a match must hold, one of each group: each tag's, then those of
+    `flags` (in:, author:, is:solved). Both engines index them; the row conditions decide."""
+    groups = [[tag_flag(t)] for t in q.tags if t.replace("-", "")]
+    return groups + [[f"{FLAG_PREFIX}{flag}" for flag in group] for group in flags if group]
+
+
+def _any_of(words: list[str], op: str) -> str:
+    return words[0] if len(words) == 1 else "(" + f" {op} ".join(words) + ")"
 
 
 class SqliteEngine:
@@ -94,12 +110,7 @@ class SqliteEngine:
         # tag:x, is:solved, in: and author: are checked exactly on the row too; matching them in
         # the index (tags, and the flags column: ddl.py) lets FTS5 intersect instead of the query
         # walking every match of a common word to find the few that pass.
-        narrow = [self._q([tag_flag(t)]) for t in q.tags if t.replace("-", "")]
-        narrow += [
-            "(" + " OR ".join(self._q([f"{FLAG_PREFIX}{flag}"]) for flag in group) + ")"
-            for group in flags
-            if group
-        ]
+        narrow = [_any_of([self._q([w]) for w in group], "OR") for group in flag_words(q, flags)]
         tagged = " AND ".join(narrow) if q.tags or q.has_text else ""
         if not q.has_text and not tagged:
             m = Match(from_sql=f"{DOC} d")
@@ -231,7 +242,7 @@ def day_spans(vector: str, today: date, spans: Sequence[int] = SPANS) -> Spans:
     start = datetime.combine(_EPOCH + timedelta(days=newest + 1), datetime.min.time(), UTC)
     end = datetime.combine(today + timedelta(days=2), datetime.min.time(), UTC)
     return Spans(
-        condition=f"{vector} @@ span.days",
+        vector=vector,
         days=days,
         rest="(d.created_at < %s OR d.created_at >= %s)",
         rest_params=[start, end],
@@ -268,11 +279,9 @@ class PostgresEngine:
         flags: Flags = (),
     ) -> Match:
         excluded = " | ".join(self._q(e) for e in q.excluded)
-        # The flags of `in:`, `author:`, `is:solved` and `tag:` (ddl.py), so the index narrows
-        # to the documents that have them; the row conditions then decide.
-        groups = [[f"{FLAG_PREFIX}{flag}" for flag in group] for group in flags if group]
-        groups += [[tag_flag(t)] for t in q.tags if t.replace("-", "")]
-        marks = " & ".join("(" + " | ".join(f"'{w}'" for w in group) + ")" for group in groups)
+        # The flags of `tag:`, `in:`, `author:` and `is:solved`, so the index narrows to the
+        # documents that have them; the row conditions then decide.
+        marks = " & ".join(_any_of([f"'{w}'" for w in g], "|") for g in flag_words(q, flags))
         narrow = ["%s::tsquery"] if marks else []
         narrow_params: list[Any] = [marks] if marks else []
         if not q.has_text:
@@ -305,6 +314,7 @@ class PostgresEngine:
             newest=newest,
             spans=day_spans(VECTOR, today, ladder),
         )
+        assert m.spans is not None
         # The title set, from the index of titles alone (ddl.TITLE_VECTOR, with the same flags);
         # excluded words are checked on the whole document.
         titled = " && ".join(["to_tsquery('practica', %s)", *narrow])
@@ -320,7 +330,7 @@ class PostgresEngine:
             rank_sql=rank,
             rank_params=[expr],
             newest=newest,
-            spans=day_spans(TITLE_VECTOR, today, ladder),
+            spans=replace(m.spans, vector=TITLE_VECTOR),  # the same days, over the titles
         )
         return m
 
