@@ -19,7 +19,7 @@ TITLES = "search_title_fts"
 
 # Flags: a fourth indexed column of marker words, so that `tag:`, `is:solved`, `in:` and `author:`
 # are intersected inside the full-text index instead of the query walking every match of a common
-# word to check its row (`engines.SqliteEngine.match`). The index reads them from a view over the
+# word to check its row (`engines.flag_words`). The index reads them from a view over the
 # table, so they are never stored twice and cannot drift from it.
 FLAG_PREFIX = "qq"  # no ordinary word starts so: the markers are found only on purpose
 
