@@ -1,9 +1,10 @@
 """Searching, on whichever engine the database gives (run the suite on SQLite and PostgreSQL)."""
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from practica.core.pagination import InvalidCursor
 from practica.discussions import services as discussions
 from practica.discussions.models import Thread
-from practica.search import indexing, selectors, semantic
+from practica.search import engines, indexing, selectors, semantic
 from practica.search.engines import PostgresEngine, SqliteEngine, day_words, get_engine
 from practica.search.models import SearchDocument, SearchEmbedding
 from practica.search.query import parse
@@ -375,6 +376,137 @@ def test_a_typed_prefix_finds_its_common_and_rare_completions(cast_factory, ask)
     assert {r.id for r in search(user=cast.member, q="freeze chan", instant=True)} == {
         t.pk for t in changes
     }
+
+
+PG_ONLY = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's word list")
+
+
+def _indexed_words_missing_from_the_list() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM ts_stat('SELECT search_vector FROM search_searchdocument') "
+            "EXCEPT SELECT word FROM search_word"
+        )
+        return {word for (word,) in cursor.fetchall()}
+
+
+@PG_ONLY
+def test_the_word_list_holds_every_indexed_word_after_every_kind_of_write(cast_factory, ask):
+    """ddl.WORDS: a document's words are listed by the same statement that writes it, whether
+    indexing inserts it, rewrites it after an edit, or a reindex rewrites everything."""
+    cast = cast_factory("private")
+    thread = ask(cast.community, "Quokka census", body="Counting marsupials on Rottnest.")
+    assert PostgresEngine.completions("quok") == ["quokka"]
+    assert PostgresEngine.completions("marsup") == ["marsupi"]  # stemmed, as indexed
+    assert _indexed_words_missing_from_the_list() == set()
+    discussions.thread_update(actor=cast.owner, thread=thread, body="Wallabies and numbats.")
+    assert PostgresEngine.completions("numbat") == ["numbat"]
+    indexing.reindex_all()
+    assert _indexed_words_missing_from_the_list() == set()
+    # the word of a post that is gone stays listed, and finds nothing
+    SearchDocument.objects.filter(object_id=thread.pk).delete()
+    assert PostgresEngine.completions("numbat") == ["numbat"]
+    assert search(user=cast.owner, q="numb", instant=True).items == []
+
+
+@PG_ONLY
+@pytest.mark.parametrize("limit", [0, 1, 3])
+def test_a_prefix_finds_the_same_written_out_as_its_words_or_not(guild, ask, monkeypatch, limit):
+    """A typed prefix becomes its indexed words when it has at most COMPLETIONS of them, and
+    stays a prefix otherwise: both find exactly the same documents, with other words, phrases,
+    excluded words and filters around them."""
+    cast, t = guild
+    ask(cast.community, "Kubectl drain stalls", body="The kubelet never answers.")
+    ask(cast.community, "Draining kube nodes", body="Cordon first.", tags=["kubernetes"])
+    queries = ["kub", "ku", "drain kub", "kub -helm", "kube tag:kubernetes", "kube is:solved",
+               "node kube", "dr", "cord", "zzz", "the kub", "caf"]  # fmt: skip
+    written = {
+        q: [r.id for r in search(user=cast.member, q=q, instant=True).items] for q in queries
+    }
+    assert PostgresEngine.completions("kub") == ["kube", "kubectl", "kubelet", "kubernet"]
+    monkeypatch.setattr(engines, "COMPLETIONS", limit)
+    as_prefix = {
+        q: [r.id for r in search(user=cast.member, q=q, instant=True).items] for q in queries
+    }
+    assert written == as_prefix
+    assert written["kub"] and written["drain kub"] and written["caf"] == [t["cafe"].pk]
+
+
+@PG_ONLY
+def test_a_private_word_in_the_list_finds_an_outsider_nothing(cast_factory, ask):
+    """The word list holds the words of private posts (ddl.py, "Words"); they only ever stand in
+    for a prefix, inside the permission filter."""
+    private, public = cast_factory("private"), cast_factory("public")
+    ask(private.community, "Zorkmid ledger", body="Codename zorkmid, internal.")
+    shown = ask(public.community, "Zorblax release", body="Public notes.")
+    assert PostgresEngine.completions("zork") == ["zorkmid"]
+    assert search(user=private.outsider, q="zork", instant=True).items == []
+    assert [r.id for r in search(user=private.outsider, q="zor", instant=True).items] == [shown.pk]
+
+
+@PG_ONLY
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    word=st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1)
+)
+def test_a_listed_word_is_written_into_a_tsquery_exactly(db, word):
+    """Listed words come from documents, so they may hold quotes, backslashes or colons:
+    `engines._lexeme` quotes them so that each matches itself and nothing is read as syntax."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_to_tsvector(ARRAY[%s]) @@ %s::tsquery, numnode(%s::tsquery)",
+            [word, engines._lexeme(word), engines._lexeme(word)],
+        )
+        assert cursor.fetchone() == (True, 1)
+
+
+@PG_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_writers_adding_the_same_new_words_in_opposite_orders_neither_wait_nor_lose_any(
+    cast_factory,
+):
+    """Two transactions each write two documents whose words are new, in opposite orders. With a
+    unique word list the second statement of each would wait for the other's commit: a deadlock.
+    Here both finish and every word is listed."""
+    cast = cast_factory("public")
+    first = ["xylarch", "xylbrim", "xylcove"]
+    second = ["xyldorn", "xylember", "xylfjord"]
+    barrier = threading.Barrier(2, timeout=20)
+    errors: list[BaseException] = []
+
+    def write(bodies: list[list[str]], offset: int) -> None:
+        try:
+            with transaction.atomic():
+                for n, body in enumerate(bodies):
+                    SearchDocument.objects.create(
+                        source="test", object_id=offset + n, kind="question",
+                        community_id=cast.community.pk, title="Words", body=" ".join(body),
+                        created_at=timezone.now(), last_activity_at=timezone.now(),
+                    )  # fmt: skip
+                    if n == 0:
+                        barrier.wait()
+        except BaseException as exc:  # collected and asserted on below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=write, args=([first, second], 1)),
+        threading.Thread(target=write, args=([second, first], 10)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(to_tsvector('practica', %s))", [" ".join(first + second)]
+        )
+        stems = cursor.fetchone()[0]
+    assert len(stems) == 6 and PostgresEngine.completions("xyl") == sorted(stems)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="stop words are PostgreSQL's")

@@ -5,7 +5,7 @@ import io
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from practica.accounts.services import user_profile_update
@@ -176,6 +176,30 @@ def test_the_command_line_reindexes_with_progress_and_checks(cast_factory, ask):
     with redirect_stdout(io.StringIO()) as out, pytest.raises(SystemExit) as exit_:
         main(["search", "check", "--quiet"])
     assert exit_.value.code == 0 and "OK" in out.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's word list")
+def test_check_finds_and_fixes_words_missing_from_the_prefix_list(cast_factory, ask):
+    """Writes that skip the list's triggers (disabled, a logical replica) leave words unlisted,
+    and a prefix would then miss their documents: `check` reports them, `--fix` lists them."""
+    cast = cast_factory("public")
+    thread = ask(cast.community, "Axolotl tanks")
+    other = ask(cast.community, "Axolemma staining")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_word WHERE word = 'axolotl'")
+    assert indexing.unlisted_words() == 1
+    assert [r.id for r in search(user=cast.member, q="axol", instant=True).items] == [other.pk]
+    with redirect_stdout(io.StringIO()) as out, pytest.raises(SystemExit) as exit_:
+        main(["search", "check", "--quiet"])
+    assert exit_.value.code == 1 and "missing from the list that prefixes expand to: 1" in (
+        out.getvalue()
+    )
+    with redirect_stdout(io.StringIO()) as out, pytest.raises(SystemExit) as exit_:
+        main(["search", "check", "--fix", "--quiet"])
+    assert exit_.value.code == 0 and "1 words listed" in out.getvalue()
+    assert indexing.unlisted_words() == 0
+    found = {r.id for r in search(user=cast.member, q="axol", instant=True).items}
+    assert found == {thread.pk, other.pk}
 
 
 def test_comment_edits_deletions_unaccepting_and_tag_renames_reach_the_index(cast_factory, ask):

@@ -60,6 +60,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     bar.close()
     vectors = semantic.drift()  # with the semantic extra only
     unembedded = sum(len(ids) for ids in vectors.values())
+    unlisted = indexing.unlisted_words()  # PostgreSQL only
     print(
         f"{'source':<10} {'objects':>9} {'documents':>9} {'missing':>8} {'stale':>8} {'orphans':>8}"
     )
@@ -70,14 +71,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     if semantic.enabled():
         print(f"Embeddings missing or made from older text: {unembedded:,}")
+    if unlisted:
+        print(f"Indexed words missing from the list that prefixes expand to: {unlisted:,}")
     drifted = [d for d in report if not d.clean]
-    if not drifted and not unembedded:
+    if not drifted and not unembedded and not unlisted:
         print("OK: the index matches the content.")
         return 0
     if args.fix:
         fixed = indexing.repair(drifted)
         embedded = semantic.repair(vectors)
-        print(f"Repaired: {fixed:,} documents rewritten, orphans removed, {embedded:,} embedded.")
+        listed = indexing.list_words()
+        print(
+            f"Repaired: {fixed:,} documents rewritten, orphans removed, {embedded:,} embedded, "
+            f"{listed:,} words listed."
+        )
         return 0
     print("Drift found: run `practica search check --fix` or `practica search reindex`.")
     return 1

@@ -18,7 +18,14 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from practica.search.ddl import DAY_BLOCKS, DAY_EPOCH, FLAG_PREFIX, TITLE_VECTOR, VECTOR
+from practica.search.ddl import (
+    DAY_BLOCKS,
+    DAY_EPOCH,
+    FLAG_PREFIX,
+    TITLE_VECTOR,
+    VECTOR,
+    WORDS,
+)
 from practica.search.query import Query
 
 DOC = "search_searchdocument"
@@ -210,9 +217,10 @@ _EPOCH = date.fromisoformat(DAY_EPOCH)
 # through the index on the creation date. Each span is 2 to 2.7 times the last (a little more
 # where it starts on a block), so a search reads at most about three times the matches it needs.
 SPANS = (2, 6, 16, 40, 100, 250, 600, 1500, 4000, 10000)
-# A typed prefix (`chan:*`) makes the index gather every posting of every word that starts so,
-# again for each span (8 ms for "chan" at a million posts): fewer, longer spans, so that a common
-# prefix is gathered once, a rarer one (cheap to gather) a few times.
+# A typed prefix left as one (`chan:*`: more than COMPLETIONS words start so) makes the index
+# gather every posting of every word that starts so, again for each span (8 ms for "chan" at a
+# million posts): fewer, longer spans, so that a common prefix is gathered once, a rarer one
+# (cheap to gather) a few times.
 PREFIX_SPANS = (16, 100, 600, 1500, 4000, 10000)
 
 
@@ -249,6 +257,25 @@ def day_spans(vector: str, today: date, spans: Sequence[int] = SPANS) -> Spans:
     )
 
 
+# A typed prefix with at most this many words (ddl.WORDS) is searched as those words; one with
+# more, or none, as a prefix (`chan:*`): both find the same documents (`PostgresEngine.completions`).
+COMPLETIONS = 64
+_COMPLETIONS = f"""SELECT w.word
+    FROM (SELECT tsvector_to_array(to_tsvector('practica', %s)) AS lexemes) typed
+    CROSS JOIN LATERAL (
+        SELECT DISTINCT word FROM {WORDS}
+        WHERE word >= typed.lexemes[1] AND word < typed.lexemes[1] || chr(1114111)
+        ORDER BY word LIMIT %s
+    ) w
+    WHERE cardinality(typed.lexemes) = 1"""  # noqa: S608  (a constant table name)
+
+
+def _lexeme(word: str) -> str:
+    """`word` as a quoted lexeme of tsquery's input syntax (the words of ddl.WORDS come from
+    documents, so they may hold quotes and backslashes)."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 class PostgresEngine:
     """A stored tsvector (title A, tags B, body C) and titles alone, each in a GIN index with
     the documents' day words and flags (ddl.py); ts_rank with weights."""
@@ -256,19 +283,43 @@ class PostgresEngine:
     vendor = "postgresql"
 
     @staticmethod
-    def _q(words: list[str], *, prefix: bool = False, weight: str = "") -> str:
+    def _q(words: list[str], *, prefix: bool = False) -> str:
         # letters and digits only: nothing to escape
-        lexemes = [f"'{w}'" + (f":{weight}" if weight else "") for w in words]
+        lexemes = [f"'{w}'" for w in words]
         if prefix:
-            lexemes[-1] = f"'{words[-1]}':*{weight}"
+            lexemes[-1] = f"'{words[-1]}':*"
         return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
 
-    def _positive(self, q: Query, *, prefix: bool, any_word: bool, weight: str = "") -> str:
-        parts = [self._q([w], weight=weight) for w in q.words]
+    @staticmethod
+    def completions(word: str) -> list[str] | None:
+        """The indexed words (ddl.WORDS) that start as `word` does once normalised (stemmed,
+        accents folded, as `to_tsquery` would), when there are 1 to COMPLETIONS of them; else
+        None. GIN skips through exact words alongside a span's day words, where a prefix makes it
+        gather every posting of every completion first (ddl.py, "Words")."""
+        with connection.cursor() as cursor:
+            cursor.execute(_COMPLETIONS, [word, COMPLETIONS + 1])
+            words = [row[0] for row in cursor.fetchall()]
+        return words if 0 < len(words) <= COMPLETIONS else None
+
+    def _positive(self, q: Query, *, prefix: bool, any_word: bool) -> str:
+        parts = [self._q([w]) for w in q.words]
         if prefix and q.words and not q.phrases:
-            parts[-1] = self._q([q.words[-1]], prefix=True, weight=weight)
-        parts += [self._q(p, weight=weight) for p in q.phrases]
+            parts[-1] = self._q([q.words[-1]], prefix=True)
+        parts += [self._q(p) for p in q.phrases]
         return (" | " if any_word else " & ").join(parts)
+
+    def _written_out(self, q: Query, *, any_word: bool) -> tuple[str, list[Any]] | None:
+        """The words a match needs with the typed prefix (the last word) written out as its
+        completions, as SQL for a tsquery and its parameters; None when it stays a prefix."""
+        completions = self.completions(q.words[-1])
+        if completions is None:
+            return None
+        written = " | ".join(_lexeme(w) for w in completions)
+        before = self._positive(Query(words=q.words[:-1]), prefix=False, any_word=any_word)
+        if not before:
+            return "%s::tsquery", [written]
+        both = "||" if any_word else "&&"
+        return f"(to_tsquery('practica', %s) {both} %s::tsquery)", [before, written]
 
     def match(
         self,
@@ -295,19 +346,30 @@ class PostgresEngine:
             return m
         positive = self._positive(q, prefix=prefix, any_word=any_word)
         expr = f"({positive}) & !({excluded})" if excluded else positive
+        # What the indexes match: the same, with a typed prefix written out as its words when
+        # it has a few (`completions`). Ranking keeps the prefix, so the order is the same too.
+        typed = prefix and bool(q.words) and not q.phrases
+        written = self._written_out(q, any_word=any_word) if typed else None
+        found, found_params = "to_tsquery('practica', %s)", [expr]
+        titled, titled_params = "to_tsquery('practica', %s)", [positive]
+        if written:
+            titled, titled_params = written
+            found, found_params = written[0], [*written[1]]
+            if excluded:
+                found = f"({found} && !!to_tsquery('practica', %s))"
+                found_params.append(excluded)
         rank = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.search_vector, to_tsquery('practica', %s), 1)"
         # Newest first by creation (the day words are creation days); id breaks ties.
         newest = "d.created_at DESC, d.id DESC"
         today = timezone.now().astimezone(UTC).date()
-        ladder = PREFIX_SPANS if prefix and q.words and not q.phrases else SPANS
-        words = " && ".join(["to_tsquery('practica', %s)", *narrow])
+        ladder = PREFIX_SPANS if typed and not written else SPANS
         # Only when the words are more than stop words (which PostgreSQL does not index): a
         # query of stop words finds nothing, whatever its filters (docs/search.md).
         some_words = "numnode(to_tsquery('practica', %s)) > 0"
         m = Match(
             from_sql=f"{DOC} d",
-            where=[some_words, f"{VECTOR} @@ ({words})"],
-            params=[positive, expr, *narrow_params],
+            where=[some_words, f"{VECTOR} @@ ({' && '.join([found, *narrow])})"],
+            params=[positive, *found_params, *narrow_params],
             # weights {D, C, B, A}: body 0.2, tags 0.4, title 1; normalised by log(length)
             rank_sql=rank,
             rank_params=[expr],
@@ -317,16 +379,15 @@ class PostgresEngine:
         assert m.spans is not None
         # The title set, from the index of titles alone (ddl.TITLE_VECTOR, with the same flags);
         # excluded words are checked on the whole document.
-        titled = " && ".join(["to_tsquery('practica', %s)", *narrow])
         rest = ["!!to_tsquery('practica', %s)"] if excluded else []
         m.title = Match(
             from_sql=f"{DOC} d",
             where=[
                 some_words,
-                f"{TITLE_VECTOR} @@ ({titled})",
+                f"{TITLE_VECTOR} @@ ({' && '.join([titled, *narrow])})",
                 *([f"d.search_vector @@ ({' && '.join(rest)})"] if rest else []),
             ],
-            params=[positive, positive, *narrow_params, *([excluded] if excluded else [])],
+            params=[positive, *titled_params, *narrow_params, *([excluded] if excluded else [])],
             rank_sql=rank,
             rank_params=[expr],
             newest=newest,

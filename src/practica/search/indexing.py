@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from practica.search import semantic, sources
+from practica.search.ddl import TABLE, WORDS
 from practica.search.models import SearchDocument
 from practica.search.sources import Doc, Source
 
@@ -165,6 +166,30 @@ def check(*, progress: Progress | None = None) -> list[Drift]:
                 progress(source.name, min(start + BATCH, len(ids)), len(ids))
         report.append(drift)
     return report
+
+
+_UNLISTED = f"""FROM ts_stat('SELECT search_vector FROM {TABLE}') indexed
+    WHERE NOT EXISTS (SELECT FROM {WORDS} listed WHERE listed.word = indexed.word)"""  # noqa: S608
+
+
+def unlisted_words() -> int:
+    """How many indexed words are missing from PostgreSQL's list of words that a typed prefix
+    is written out as (ddl.py, "Words"): its triggers keep it, so only writes that skip them
+    (triggers disabled, a logical replica) leave any. 0 on SQLite, which has no list."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) {_UNLISTED}")
+        return int(cursor.fetchone()[0])
+
+
+def list_words() -> int:
+    """Add the indexed words missing from PostgreSQL's list (see `unlisted_words`)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {WORDS} (word) SELECT indexed.word {_UNLISTED}")
+        return cursor.rowcount
 
 
 def repair(report: list[Drift]) -> int:
