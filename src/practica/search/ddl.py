@@ -198,12 +198,14 @@ WORDS = "search_word"
 POSTGRESQL_WORDS = [
     f'CREATE TABLE IF NOT EXISTS {WORDS} (word text COLLATE "C" NOT NULL)',
     f"CREATE INDEX IF NOT EXISTS search_word_word ON {WORDS} (word)",
+    # EXECUTE plans the statement each time: PL/pgSQL would keep the plan made when the list
+    # was empty (a scan of it per new word), which at 50,000 words took 4 s per 500 documents.
     f"""CREATE OR REPLACE FUNCTION search_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO {WORDS} (word)
-        SELECT DISTINCT lexeme.word
-        FROM new_rows, unnest(tsvector_to_array(new_rows.search_vector)) AS lexeme(word)
-        WHERE NOT EXISTS (SELECT FROM {WORDS} known WHERE known.word = lexeme.word);
+        EXECUTE 'INSERT INTO {WORDS} (word)
+            SELECT DISTINCT lexeme.word
+            FROM new_rows, unnest(tsvector_to_array(new_rows.search_vector)) AS lexeme(word)
+            WHERE NOT EXISTS (SELECT FROM {WORDS} known WHERE known.word = lexeme.word)';
         RETURN NULL;
     END $$""",
     # One trigger per event: PostgreSQL allows transition tables on single-event triggers only.
