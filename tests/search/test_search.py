@@ -450,8 +450,11 @@ def test_a_prefix_finds_the_same_written_out_as_its_words_or_not(guild, ask, mon
     cast, t = guild
     ask(cast.community, "Kubectl drain stalls", body="The kubelet never answers.")
     ask(cast.community, "Draining kube nodes", body="Cordon first.", tags=["kubernetes"])
+    ask(cast.community, "Quorum reads", body="Quick question on quotas.")
+    # `q`, `qq` and `qqsolv` could reach the flag words (ddl.py), which the list leaves out
     queries = ["kub", "ku", "drain kub", "kub -helm", "kube tag:kubernetes", "kube is:solved",
-               "node kube", "dr", "cord", "zzz", "the kub", "caf"]  # fmt: skip
+               "node kube", "dr", "cord", "zzz", "the kub", "caf", "q", "qq", "qqsolv",
+               "reads q"]  # fmt: skip
     written = {
         q: [r.id for r in search(user=cast.member, q=q, instant=True).items] for q in queries
     }
@@ -462,6 +465,7 @@ def test_a_prefix_finds_the_same_written_out_as_its_words_or_not(guild, ask, mon
     }
     assert written == as_prefix
     assert written["kub"] and written["drain kub"] and written["caf"] == [t["cafe"].pk]
+    assert len(written["q"]) == 1 and written["qq"] == written["qqsolv"] == []
 
 
 @PG_ONLY
@@ -481,7 +485,11 @@ def test_a_private_word_in_the_list_finds_an_outsider_nothing(cast_factory, ask)
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    word=st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1)
+    word=st.text(
+        st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
+        min_size=1,
+        max_size=200,
+    )
 )
 def test_a_listed_word_is_written_into_a_tsquery_exactly(db, word):
     """Listed words come from documents, so they may hold quotes, backslashes or colons:
@@ -528,17 +536,21 @@ def test_writers_adding_the_same_new_words_in_opposite_orders_neither_wait_nor_l
         threading.Thread(target=write, args=([first, second], 1)),
         threading.Thread(target=write, args=([second, first], 10)),
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tsvector_to_array(to_tsvector('practica', %s))", [" ".join(first + second)]
-        )
-        stems = cursor.fetchone()[0]
-    assert len(stems) == 6 and PostgresEngine.completions("xyl") == sorted(stems)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tsvector_to_array(to_tsvector('practica', %s))", [" ".join(first + second)]
+            )
+            stems = cursor.fetchone()[0]
+        assert len(stems) == 6 and PostgresEngine.completions("xyl") == sorted(stems)
+    finally:  # the list is no model: the flush after a transactional test leaves it alone
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_word WHERE word LIKE 'xyl%'")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="stop words are PostgreSQL's")

@@ -200,11 +200,17 @@ POSTGRESQL_WORDS = [
     f"CREATE INDEX IF NOT EXISTS search_word_word ON {WORDS} (word)",
     # EXECUTE plans the statement each time: PL/pgSQL would keep the plan made when the list
     # was empty (a scan of it per new word), which at 50,000 words took 4 s per 500 documents.
+    # An update only lists the words of rows whose words changed (indexing rewrites a whole row
+    # after each vote or answer).
     f"""CREATE OR REPLACE FUNCTION search_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        changed text := CASE WHEN TG_OP = 'UPDATE' THEN 'JOIN old_rows ON old_rows.id = new_rows.id
+            AND old_rows.search_vector IS DISTINCT FROM new_rows.search_vector' ELSE '' END;
     BEGIN
         EXECUTE 'INSERT INTO {WORDS} (word)
             SELECT DISTINCT lexeme.word
-            FROM new_rows, unnest(tsvector_to_array(new_rows.search_vector)) AS lexeme(word)
+            FROM new_rows ' || changed || '
+            CROSS JOIN LATERAL unnest(tsvector_to_array(new_rows.search_vector)) AS lexeme(word)
             WHERE NOT EXISTS (SELECT FROM {WORDS} known WHERE known.word = lexeme.word)';
         RETURN NULL;
     END $$""",
@@ -212,7 +218,8 @@ POSTGRESQL_WORDS = [
     f"""CREATE OR REPLACE TRIGGER search_words_ai AFTER INSERT ON {TABLE}
         REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_words_add()""",
     f"""CREATE OR REPLACE TRIGGER search_words_au AFTER UPDATE ON {TABLE}
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_words_add()""",
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION search_words_add()""",
     # The words of the documents already there (ts_stat lists a column's distinct lexemes).
     f"""INSERT INTO {WORDS} (word)
         SELECT word FROM ts_stat('SELECT search_vector FROM {TABLE}')""",

@@ -259,6 +259,8 @@ def day_spans(vector: str, today: date, spans: Sequence[int] = SPANS) -> Spans:
 
 # A typed prefix with at most this many words (ddl.WORDS) is searched as those words; one with
 # more, or none, as a prefix (`chan:*`): both find the same documents (`PostgresEngine.completions`).
+# The words that start so are those from the prefix up to the prefix followed by the last code
+# point, U+10FFFF, in byte order ("C"): Django's PostgreSQL databases are UTF-8.
 COMPLETIONS = 64
 _COMPLETIONS = f"""SELECT w.word
     FROM (SELECT tsvector_to_array(to_tsvector('practica', %s)) AS lexemes) typed
@@ -268,6 +270,10 @@ _COMPLETIONS = f"""SELECT w.word
         ORDER BY word LIMIT %s
     ) w
     WHERE cardinality(typed.lexemes) = 1"""  # noqa: S608  (a constant table name)
+
+
+# A title's own words, without the flags and day words of ddl.TITLE_VECTOR.
+_TITLE_WORDS = "to_tsvector('practica'::regconfig, coalesce(d.title, ''))"
 
 
 def _lexeme(word: str) -> str:
@@ -349,7 +355,14 @@ class PostgresEngine:
         # What the indexes match: the same, with a typed prefix written out as its words when
         # it has a few (`completions`). Ranking keeps the prefix, so the order is the same too.
         typed = prefix and bool(q.words) and not q.phrases
-        written = self._written_out(q, any_word=any_word) if typed else None
+        # A prefix that could reach the flag and day words (`q`, `qq`, `qqsolv`: ddl.py), which
+        # the list leaves out, is never written out, and is matched on the stored words too: it
+        # finds only real words, whatever the list holds (what it would find written out).
+        last = q.words[-1].lower() if typed else ""
+        reaches_marks = typed and (FLAG_PREFIX.startswith(last) or last.startswith(FLAG_PREFIX))
+        written = self._written_out(q, any_word=any_word) if typed and not reaches_marks else None
+        real_words = ["d.search_vector @@ to_tsquery('practica', %s)"] if reaches_marks else []
+        real_titles = [f"{_TITLE_WORDS} @@ to_tsquery('practica', %s)"] if reaches_marks else []
         found, found_params = "to_tsquery('practica', %s)", [expr]
         titled, titled_params = "to_tsquery('practica', %s)", [positive]
         if written:
@@ -368,8 +381,8 @@ class PostgresEngine:
         some_words = "numnode(to_tsquery('practica', %s)) > 0"
         m = Match(
             from_sql=f"{DOC} d",
-            where=[some_words, f"{VECTOR} @@ ({' && '.join([found, *narrow])})"],
-            params=[positive, *found_params, *narrow_params],
+            where=[some_words, f"{VECTOR} @@ ({' && '.join([found, *narrow])})", *real_words],
+            params=[positive, *found_params, *narrow_params, *([expr] if real_words else [])],
             # weights {D, C, B, A}: body 0.2, tags 0.4, title 1; normalised by log(length)
             rank_sql=rank,
             rank_params=[expr],
@@ -386,8 +399,15 @@ class PostgresEngine:
                 some_words,
                 f"{TITLE_VECTOR} @@ ({' && '.join([titled, *narrow])})",
                 *([f"d.search_vector @@ ({' && '.join(rest)})"] if rest else []),
+                *real_titles,
             ],
-            params=[positive, *titled_params, *narrow_params, *([excluded] if excluded else [])],
+            params=[
+                positive,
+                *titled_params,
+                *narrow_params,
+                *([excluded] if excluded else []),
+                *([positive] if real_titles else []),
+            ],
             rank_sql=rank,
             rank_params=[expr],
             newest=newest,
