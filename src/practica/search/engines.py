@@ -87,6 +87,22 @@ def _any_of(words: list[str], op: str) -> str:
     return words[0] if len(words) == 1 else "(" + f" {op} ".join(words) + ")"
 
 
+# The header's search treats the last word as a prefix once it has this many characters: one or
+# two letters would match a good part of the vocabulary (`c:*` read half a second of postings at a
+# million posts), and are searched as words until the third is typed.
+MIN_PREFIX = 3
+
+
+def typed_prefix(q: Query, prefix: bool) -> bool:
+    """Whether `q`'s last word is searched as a prefix: with `prefix` (the header's search), no
+    phrase, at least MIN_PREFIX characters, and not the start of a flag word (`qqs` would match
+    the flags of every solved post: ddl.py), which is searched as a word."""
+    if not (prefix and q.words and not q.phrases):
+        return False
+    last = q.words[-1].lower()
+    return len(last) >= MIN_PREFIX and not last.startswith(FLAG_PREFIX)
+
+
 class SqliteEngine:
     """FTS5 over title, tags and body (external content on search_searchdocument), and FTS5 over
     titles and tags alone; relevance from the title's matched words (see `relevance`)."""
@@ -100,7 +116,7 @@ class SqliteEngine:
 
     def _positive(self, q: Query, *, prefix: bool, any_word: bool) -> str:
         parts = [self._q([w]) for w in q.words]
-        if prefix and q.words and not q.phrases:
+        if typed_prefix(q, prefix):
             parts[-1] = self._q([q.words[-1]], prefix=True)
         parts += [self._q(p) for p in q.phrases]
         return (" OR " if any_word else " ").join(parts)
@@ -259,9 +275,11 @@ def day_spans(vector: str, today: date, spans: Sequence[int] = SPANS) -> Spans:
 
 # A typed prefix with at most this many words (ddl.WORDS) is searched as those words; one with
 # more, or none, as a prefix (`chan:*`): both find the same documents (`PostgresEngine.completions`).
+# Written out costs about 0.2 ms a word at a million posts, as a prefix 160-450 ms for a prefix of
+# hundreds of words (`con`, 248: 40 ms against 166).
 # The words that start so are those from the prefix up to the prefix followed by the last code
 # point, U+10FFFF, in byte order ("C"): Django's PostgreSQL databases are UTF-8.
-COMPLETIONS = 64
+COMPLETIONS = 512
 _COMPLETIONS = f"""SELECT w.word
     FROM (SELECT tsvector_to_array(to_tsvector('practica', %s)) AS lexemes) typed
     CROSS JOIN LATERAL (
@@ -270,10 +288,6 @@ _COMPLETIONS = f"""SELECT w.word
         ORDER BY word LIMIT %s
     ) w
     WHERE cardinality(typed.lexemes) = 1"""  # noqa: S608  (a constant table name)
-
-
-# A title's own words, without the flags and day words of ddl.TITLE_VECTOR.
-_TITLE_WORDS = "to_tsvector('practica'::regconfig, coalesce(d.title, ''))"
 
 
 def _lexeme(word: str) -> str:
@@ -309,7 +323,7 @@ class PostgresEngine:
 
     def _positive(self, q: Query, *, prefix: bool, any_word: bool) -> str:
         parts = [self._q([w]) for w in q.words]
-        if prefix and q.words and not q.phrases:
+        if typed_prefix(q, prefix):
             parts[-1] = self._q([q.words[-1]], prefix=True)
         parts += [self._q(p) for p in q.phrases]
         return (" | " if any_word else " & ").join(parts)
@@ -354,15 +368,10 @@ class PostgresEngine:
         expr = f"({positive}) & !({excluded})" if excluded else positive
         # What the indexes match: the same, with a typed prefix written out as its words when
         # it has a few (`completions`). Ranking keeps the prefix, so the order is the same too.
-        typed = prefix and bool(q.words) and not q.phrases
-        # A prefix that could reach the flag and day words (`q`, `qq`, `qqsolv`: ddl.py), which
-        # the list leaves out, is never written out, and is matched on the stored words too: it
-        # finds only real words, whatever the list holds (what it would find written out).
-        last = q.words[-1].lower() if typed else ""
-        reaches_marks = typed and (FLAG_PREFIX.startswith(last) or last.startswith(FLAG_PREFIX))
-        written = self._written_out(q, any_word=any_word) if typed and not reaches_marks else None
-        real_words = ["d.search_vector @@ to_tsquery('practica', %s)"] if reaches_marks else []
-        real_titles = [f"{_TITLE_WORDS} @@ to_tsquery('practica', %s)"] if reaches_marks else []
+        # (A prefix never reaches the flag and day words, which the list leaves out: it has
+        # three letters or more and does not start as they do: `typed_prefix`.)
+        typed = typed_prefix(q, prefix)
+        written = self._written_out(q, any_word=any_word) if typed else None
         found, found_params = "to_tsquery('practica', %s)", [expr]
         titled, titled_params = "to_tsquery('practica', %s)", [positive]
         if written:
@@ -381,8 +390,8 @@ class PostgresEngine:
         some_words = "numnode(to_tsquery('practica', %s)) > 0"
         m = Match(
             from_sql=f"{DOC} d",
-            where=[some_words, f"{VECTOR} @@ ({' && '.join([found, *narrow])})", *real_words],
-            params=[positive, *found_params, *narrow_params, *([expr] if real_words else [])],
+            where=[some_words, f"{VECTOR} @@ ({' && '.join([found, *narrow])})"],
+            params=[positive, *found_params, *narrow_params],
             # weights {D, C, B, A}: body 0.2, tags 0.4, title 1; normalised by log(length)
             rank_sql=rank,
             rank_params=[expr],
@@ -399,15 +408,8 @@ class PostgresEngine:
                 some_words,
                 f"{TITLE_VECTOR} @@ ({' && '.join([titled, *narrow])})",
                 *([f"d.search_vector @@ ({' && '.join(rest)})"] if rest else []),
-                *real_titles,
             ],
-            params=[
-                positive,
-                *titled_params,
-                *narrow_params,
-                *([excluded] if excluded else []),
-                *([positive] if real_titles else []),
-            ],
+            params=[positive, *titled_params, *narrow_params, *([excluded] if excluded else [])],
             rank_sql=rank,
             rank_params=[expr],
             newest=newest,
