@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from practica.search import semantic, sources
-from practica.search.ddl import TABLE, WORDS
+from practica.search.ddl import UNLISTED_WORDS, WORDS
 from practica.search.models import SearchDocument
 from practica.search.sources import Doc, Source
 
@@ -168,10 +168,6 @@ def check(*, progress: Progress | None = None) -> list[Drift]:
     return report
 
 
-_UNLISTED = f"""FROM ts_stat('SELECT search_vector FROM {TABLE}') indexed
-    WHERE NOT EXISTS (SELECT FROM {WORDS} listed WHERE listed.word = indexed.word)"""  # noqa: S608
-
-
 def unlisted_words() -> int:
     """How many indexed words are missing from PostgreSQL's list of words that a typed prefix
     is written out as (ddl.py, "Words"): its triggers keep it, so only writes that skip them
@@ -179,7 +175,7 @@ def unlisted_words() -> int:
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {_UNLISTED}")
+        cursor.execute(f"SELECT count(*) FROM ({UNLISTED_WORDS}) unlisted")  # noqa: S608
         return int(cursor.fetchone()[0])
 
 
@@ -188,7 +184,7 @@ def list_words() -> int:
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {WORDS} (word) SELECT indexed.word {_UNLISTED}")
+        cursor.execute(f"INSERT INTO {WORDS} (word) {UNLISTED_WORDS}")
         return cursor.rowcount
 
 
